@@ -1,0 +1,68 @@
+// One build script, several bundles: extension host for Node and for the web, the webview (iife),
+// the CLI, the integration test suites, and the run-report JSON Schema. Type checking is separate
+// (`npm run typecheck`). `--watch` rebuilds on change; `--production` minifies and drops source maps.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  target: 'es2022',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const builds = [
+  // Extension host, Node (desktop VS Code, code-server, remote)
+  { ...common, platform: 'node', format: 'cjs', external: ['vscode'], entryPoints: ['src/extension.node.ts'], outfile: 'dist/node/extension.js' },
+  // Extension host, web worker (VS Code for the Web)
+  { ...common, platform: 'browser', format: 'cjs', external: ['vscode'], entryPoints: ['src/extension.web.ts'], outfile: 'dist/web/extension.js',
+    define: { global: 'globalThis' } },
+  // Webview UI
+  { ...common, platform: 'browser', format: 'iife', entryPoints: { main: 'webview/main.ts' }, outdir: 'dist/webview',
+    loader: { '.css': 'css' } },
+  // CLI
+  { ...common, platform: 'node', format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' } },
+  // Integration suite for the web extension host (mocha's browser build, bundled)
+  { ...common, platform: 'browser', format: 'cjs', external: ['vscode'], entryPoints: ['test/integration/web-index.ts'],
+    outfile: 'dist/test/web/index.js', define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' } },
+  // Integration suite for the Node extension host (mocha required at run time)
+  { ...common, platform: 'node', format: 'cjs', external: ['vscode', 'mocha'], entryPoints: ['test/integration/node-index.ts'],
+    outfile: 'dist/test/node/index.js' },
+];
+
+function copyStatic() {
+  // tfjs wasm binaries, loaded by the CLI and the webview through setWasmPaths
+  const wasmDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  fs.mkdirSync('dist/wasm', { recursive: true });
+  for (const f of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
+    fs.copyFileSync(path.join(wasmDir, f), path.join('dist/wasm', f));
+  }
+}
+
+async function writeReportSchema() {
+  // The schema is generated from the same source as the report's TypeScript type.
+  const out = await esbuild.build({ ...common, sourcemap: false, minify: false, platform: 'node', format: 'cjs',
+    entryPoints: ['src/core/report.ts'], write: false });
+  const mod = { exports: {} };
+  new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, require);
+  fs.writeFileSync('dist/report.schema.json', JSON.stringify(mod.exports.reportJsonSchema, null, 2) + '\n');
+}
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  copyStatic();
+  console.log('watching…');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  copyStatic();
+  await writeReportSchema();
+  fs.chmodSync('dist/cli.js', 0o755);
+}

@@ -1,0 +1,120 @@
+// Contract of the training engine, shared by the webview (tfjs on WebGL), the CLI (cpu/wasm) and
+// the report. Platform-free.
+
+export type TrainingMode = 'batch' | 'online';
+export type ModelType = 'linear' | 'logistic' | 'softmax' | 'mlp';
+export type OptimizerName = 'sgd' | 'momentum' | 'adam';
+export type Normalization = 'standard' | 'none';
+export type MissingPolicy = 'drop' | 'mean';
+export type Activation = 'relu' | 'tanh';
+export type BackendName = 'webgl' | 'wasm' | 'cpu';
+export type RunStatus = 'completed' | 'stopped' | 'diverged' | 'failed';
+
+export interface TrainConfig {
+  mode: TrainingMode;
+  model: ModelType;
+  /** MLP only. */
+  hidden: number[];
+  activation: Activation;
+  /** MLP only: regression or classification is decided by the target. */
+  task?: 'regression' | 'classification';
+  learningRate: number;
+  batchSize: number; // batch mode
+  epochs: number; // batch: epochs; online: passes over the stream (1 = the pure online case)
+  seed: number;
+  shuffle: boolean; // batch mode; online keeps stream order
+  normalize: Normalization;
+  bias: boolean;
+  validationSplit: number; // batch mode
+  optimizer: OptimizerName;
+  missing: MissingPolicy;
+  earlyStoppingPatience?: number; // epochs without validation improvement (batch)
+  lrSchedule?: 'constant' | 'step' | 'exponential';
+  /** Online: size of the rolling window for the rolling metric. */
+  rollingWindow: number;
+}
+
+export const DEFAULT_CONFIG: TrainConfig = {
+  mode: 'batch',
+  model: 'linear',
+  hidden: [64, 64],
+  activation: 'relu',
+  learningRate: 0.01,
+  batchSize: 32,
+  epochs: 10,
+  seed: 42,
+  shuffle: true,
+  normalize: 'standard',
+  bias: true,
+  validationSplit: 0.2,
+  optimizer: 'sgd',
+  missing: 'drop',
+  lrSchedule: 'constant',
+  rollingWindow: 1000,
+};
+
+/** One point of the loss curve. `loss` in the loss's own convention (MSE/2 or log-loss). */
+export interface LossPoint {
+  samplesSeen: number;
+  elapsedMs: number;
+  epoch: number;
+  loss: number;
+  /** Validation loss (batch, at epoch ends) or progressive loss (online). */
+  validationLoss?: number;
+  kind: 'step' | 'epoch';
+}
+
+export interface RegressionMetrics {
+  mse: number;
+  rmse: number;
+  r2: number;
+}
+export interface ClassificationMetrics {
+  logLoss: number;
+  accuracy: number;
+}
+export type Metrics = RegressionMetrics | ClassificationMetrics;
+
+export interface Preprocessing {
+  features: string[]; // after one-hot expansion: "color=red", …
+  means: number[];
+  scales: number[];
+  categoryMaps: Record<string, string[]>; // column → categories (one-hot order; "__other__" last when capped)
+  targetClasses?: string[]; // classification
+  missing: MissingPolicy;
+  imputed?: Record<string, number>;
+}
+
+export interface TrainedModel {
+  type: ModelType;
+  /** Linear / logistic: weights in the original units of the data, keyed by feature. */
+  weights: Record<string, number>;
+  bias: number;
+  /** Softmax: per class; MLP: layer tensors. */
+  classWeights?: Record<string, Record<string, number>>;
+  classBias?: Record<string, number>;
+  layers?: { weights: number[][]; bias: number[]; activation: string }[];
+}
+
+export interface TrainResult {
+  status: RunStatus;
+  message?: string; // for diverged / failed: what happened and what to try
+  model: TrainedModel;
+  preprocessing: Preprocessing;
+  metrics: { train: Metrics; validation?: Metrics; progressive?: Metrics; rolling?: Metrics };
+  history: LossPoint[];
+  rowsUsed: number;
+  rowsSkipped: number;
+  samplesSeen: number;
+  trainingMs: number; // time spent training (parsing excluded)
+  optimum?: { mse: number; loss: number }; // closed-form least squares (linear models)
+}
+
+/** Hooks a caller (webview, CLI) gives a run: progress, stop and pause. */
+export interface TrainHooks {
+  onProgress?(points: LossPoint[]): void;
+  /** Checked between steps; a stop keeps the current weights and status `stopped`. */
+  signal?: AbortSignal;
+  /** Resolves when the run may go on; awaited between chunks/batches when paused. */
+  waitIfPaused?(): Promise<void>;
+}
