@@ -18,6 +18,21 @@ const common = {
   legalComments: 'none',
 };
 
+// The integration suites are every test/integration/*.test.ts: the web entry requires them through
+// this virtual module (a worker has no file system to glob), the Node entry gets one file each.
+const integrationTests = fs.readdirSync('test/integration').filter((f) => f.endsWith('.test.ts')).sort();
+const integrationTestsPlugin = {
+  name: 'integration-tests',
+  setup(build) {
+    build.onResolve({ filter: /^virtual:integration-tests$/ }, () => ({ path: 'integration-tests', namespace: 'virtual' }));
+    build.onLoad({ filter: /.*/, namespace: 'virtual' }, () => ({
+      contents: integrationTests.map((f) => `require(${JSON.stringify('./' + f.replace(/\.ts$/, ''))});`).join('\n'),
+      resolveDir: path.resolve('test/integration'),
+      loader: 'js',
+    }));
+  },
+};
+
 const builds = [
   // Extension host, Node (desktop VS Code, code-server, remote)
   { ...common, platform: 'node', format: 'cjs', external: ['vscode'], entryPoints: ['src/extension.node.ts'], outfile: 'dist/node/extension.js' },
@@ -25,17 +40,17 @@ const builds = [
   { ...common, platform: 'browser', format: 'cjs', external: ['vscode'], entryPoints: ['src/extension.web.ts'], outfile: 'dist/web/extension.js',
     define: { global: 'globalThis' } },
   // Webview UI
-  { ...common, platform: 'browser', format: 'iife', entryPoints: { main: 'webview/main.ts' }, outdir: 'dist/webview',
+  { ...common, platform: 'browser', format: 'iife', entryPoints: { main: 'webview/main.ts', inspector: 'webview/inspector/main.ts' }, outdir: 'dist/webview',
     loader: { '.css': 'css' } },
   // CLI
   { ...common, platform: 'node', format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' } },
   // Integration suite for the web extension host (mocha's browser build, bundled)
   { ...common, platform: 'browser', format: 'cjs', external: ['vscode'], entryPoints: ['test/integration/web-index.ts'],
-    outfile: 'dist/test/web/index.js', define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' } },
+    outfile: 'dist/test/web/index.js', define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' }, plugins: [integrationTestsPlugin] },
   // Integration suite for the Node extension host (mocha required at run time)
-  { ...common, platform: 'node', format: 'cjs', external: ['vscode', 'mocha'], entryPoints: ['test/integration/node-index.ts'],
-    outfile: 'dist/test/node/index.js' },
+  { ...common, platform: 'node', format: 'cjs', external: ['vscode', 'mocha'], entryPoints: { index: 'test/integration/node-index.ts', ...Object.fromEntries(integrationTests.map((f) => [f.replace(/\.ts$/, ''), `test/integration/${f}`])) },
+    outdir: 'dist/test/node' },
 ];
 
 function copyStatic() {

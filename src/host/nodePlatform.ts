@@ -1,0 +1,28 @@
+// Node extension host (desktop, code-server, remote): files are streamed from disk and reports are
+// written atomically. Non-file URIs (virtual workspaces) go through workspace.fs like on the web.
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { HostPlatform } from './platform';
+import { webPlatform } from './webPlatform';
+import { fileChunks } from '../node/fileSource';
+import { writeNewFileAtomically } from '../node/reportWriter';
+
+export const nodePlatform: HostPlatform = {
+  name: 'node',
+  readChunks(uri, signal) {
+    return uri.scheme === 'file' ? fileChunks(uri.fsPath, { signal }) : webPlatform.readChunks(uri, signal);
+  },
+  async sha256(uri) {
+    if (uri.scheme !== 'file') return webPlatform.sha256(uri);
+    const hash = crypto.createHash('sha256');
+    for await (const chunk of fs.createReadStream(uri.fsPath, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  },
+  async writeNewFile(folder, baseName, json, workspaceRoot) {
+    if (folder.scheme !== 'file') return webPlatform.writeNewFile(folder, baseName, json, workspaceRoot);
+    const written = await writeNewFileAtomically(folder.fsPath, baseName, json, { workspaceRoot: workspaceRoot.fsPath });
+    return vscode.Uri.file(path.resolve(written));
+  },
+};

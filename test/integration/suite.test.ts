@@ -1,0 +1,174 @@
+// Runs inside a real VS Code (code-server's Node extension host, and VS Code for the Web's worker
+// host): executes the extension's commands and asserts on what they return and what they write.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { CsvTrainerApi } from '../../src/extension';
+import type { RunReport } from '../../src/core/report';
+
+const REPORTS = '.csv-trainer/runs';
+
+function workspaceFolder(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  assert.ok(folder, 'no workspace folder is open');
+  return folder;
+}
+
+async function listReports(): Promise<string[]> {
+  try {
+    const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(workspaceFolder(), REPORTS));
+    return entries.filter(([name]) => name.endsWith('.json')).map(([name]) => name).sort();
+  } catch {
+    return [];
+  }
+}
+
+async function readReport(name: string): Promise<RunReport> {
+  const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceFolder(), REPORTS, name));
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
+
+/** Closed-form least squares for y = a + b·x, in float64, from the CSV itself. */
+async function textbookLeastSquares(): Promise<{ intercept: number; slope: number; slopeNoBias: number }> {
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceFolder(), 'textbook.csv')));
+  const rows = text.trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
+  const n = rows.length;
+  const mx = rows.reduce((s, r) => s + r[0], 0) / n;
+  const my = rows.reduce((s, r) => s + r[1], 0) / n;
+  const sxy = rows.reduce((s, r) => s + (r[0] - mx) * (r[1] - my), 0);
+  const sxx = rows.reduce((s, r) => s + (r[0] - mx) ** 2, 0);
+  const slope = sxy / sxx;
+  const slopeNoBias = rows.reduce((s, r) => s + r[0] * r[1], 0) / rows.reduce((s, r) => s + r[0] * r[0], 0);
+  return { intercept: my - slope * mx, slope, slopeNoBias };
+}
+
+async function api(): Promise<CsvTrainerApi> {
+  const extension = vscode.extensions.getExtension<CsvTrainerApi>('csv-trainer.csv-trainer');
+  assert.ok(extension, 'extension csv-trainer.csv-trainer is not loaded');
+  return extension.isActive ? extension.exports : await extension.activate();
+}
+
+const textbook = () => vscode.Uri.joinPath(workspaceFolder(), 'textbook.csv');
+const commonOptions = { target: 'y', features: ['x'], normalize: 'none', learningRate: 0.01, interactive: false, backend: 'cpu' } as const;
+
+suite('CSV Trainer commands', function () {
+  this.timeout(180_000);
+
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Train (batch) with options resolves with a report near the closed form, and writes it', async () => {
+    const before = await listReports();
+    const report = (await vscode.commands.executeCommand('csvTrainer.trainBatch', textbook(), {
+      ...commonOptions,
+      batchSize: 10,
+      epochs: 1000,
+      validationSplit: 0,
+    })) as RunReport;
+    assert.ok(report, 'the command resolved with nothing');
+    assert.strictEqual(report.status, 'completed');
+    assert.strictEqual(report.mode, 'batch');
+    assert.strictEqual(report.dataset.rows, 100);
+    const optimum = await textbookLeastSquares();
+    assert.ok(Math.abs(report.model.weights.x - optimum.slope) < 0.01, `slope ${report.model.weights.x} vs closed form ${optimum.slope}`);
+    assert.ok(Math.abs(report.model.bias - optimum.intercept) < 0.01, `bias ${report.model.bias} vs closed form ${optimum.intercept}`);
+    const added = (await listReports()).filter((name) => !before.includes(name));
+    assert.strictEqual(added.length, 1, `expected one new report, got ${added.join(', ')}`);
+    const onDisk = await readReport(added[0]);
+    assert.deepStrictEqual(onDisk, JSON.parse(JSON.stringify(report)));
+    assert.strictEqual(onDisk.dataset.path, 'textbook.csv');
+    assert.match(onDisk.dataset.sha256, /^[0-9a-f]{64}$/);
+  });
+
+  test('Train (online) with options resolves with a report within 0.1 of the closed form', async () => {
+    const before = await listReports();
+    const report = (await vscode.commands.executeCommand('csvTrainer.trainOnline', textbook(), {
+      ...commonOptions,
+      epochs: 1000,
+      shuffle: false,
+    })) as RunReport;
+    assert.strictEqual(report.status, 'completed');
+    assert.strictEqual(report.mode, 'online');
+    const optimum = await textbookLeastSquares();
+    assert.ok(Math.abs(report.model.weights.x - optimum.slope) < 0.1, `slope ${report.model.weights.x} vs ${optimum.slope}`);
+    assert.ok(Math.abs(report.model.bias - optimum.intercept) < 0.1, `bias ${report.model.bias} vs ${optimum.intercept}`);
+    assert.ok(report.metrics.progressive, 'online report lacks progressive validation');
+    assert.strictEqual((await listReports()).length, before.length + 1);
+  });
+
+  test('an unknown target column is refused with a clear message and nothing is written', async () => {
+    const before = await listReports();
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('csvTrainer.trainBatch', textbook(), { ...commonOptions, target: 'price' })),
+      (error: Error) => /no column "price"/.test(error.message) && /columns are x, y/.test(error.message),
+    );
+    assert.deepStrictEqual(await listReports(), before);
+  });
+
+  test('a malformed CSV is refused naming the line, and nothing is written', async () => {
+    const before = await listReports();
+    await assert.rejects(
+      Promise.resolve(
+        vscode.commands.executeCommand('csvTrainer.trainBatch', vscode.Uri.joinPath(workspaceFolder(), 'malformed.csv'), {
+          ...commonOptions,
+          target: 'y',
+          features: ['a', 'b'],
+        }),
+      ),
+      (error: Error) => /line 4/.test(error.message),
+    );
+    assert.deepStrictEqual(await listReports(), before);
+  });
+
+  test('malformed or forged messages from the webview change nothing', async () => {
+    const extensionApi = await api();
+    const run = vscode.commands.executeCommand('csvTrainer.trainBatch', textbook(), { ...commonOptions, batchSize: 10, epochs: 200, validationSplit: 0 });
+    const panel = await waitFor(() => extensionApi.activePanel());
+    const runId = await waitFor(() => panel.currentRunId);
+    const forged = { status: 'completed', model: { type: 'linear', weights: { x: 1000 }, bias: -1000 } };
+    for (const message of [
+      null,
+      'finished',
+      { type: '__proto__' },
+      { type: 'finished', runId: 'not-this-run', result: forged, backend: { name: 'cpu', reason: 'x' }, peakBytes: 0 },
+      { type: 'finished', runId, result: { ...forged, status: 'hacked' }, backend: { name: 'cpu', reason: 'x' }, peakBytes: 0 },
+      { type: 'finished', runId, result: forged, backend: { name: 'quantum', reason: 'x' }, peakBytes: 0 },
+      { type: 'progress', runId, points: 'many', samplesSeen: 1 },
+      { type: 'requestChunk', runId, requestId: -1, restart: true },
+      { type: 'start', config: { mode: 'batch', learningRate: 'fast' } },
+    ]) {
+      panel.receive(message);
+    }
+    const report = (await run) as RunReport;
+    assert.strictEqual(report.status, 'completed');
+    const optimum = await textbookLeastSquares();
+    assert.ok(Math.abs(report.model.weights.x - optimum.slope) < 0.2, `forged weights leaked into the report: ${JSON.stringify(report.model)}`);
+  });
+
+  test('a well-formed finished message with an invalid result is rejected by the report schema', async () => {
+    const extensionApi = await api();
+    const before = await listReports();
+    const run = Promise.resolve(vscode.commands.executeCommand('csvTrainer.trainBatch', textbook(), { ...commonOptions, batchSize: 10, epochs: 100000, validationSplit: 0 }));
+    const panel = await waitFor(() => extensionApi.activePanel());
+    const runId = await waitFor(() => panel.currentRunId);
+    panel.receive({
+      type: 'finished',
+      runId,
+      result: { status: 'completed', model: { type: 'linear', weights: { x: 'NaN' }, bias: null } },
+      backend: { name: 'cpu', reason: 'forged' },
+      peakBytes: 0,
+    });
+    await assert.rejects(run, (error: Error) => /report/.test(error.message));
+    assert.deepStrictEqual(await listReports(), before);
+  });
+});
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
