@@ -20,6 +20,7 @@ export type CsvErrorCode =
   | 'encoding' // invalid UTF-8 (message says whether it looks like Latin-1)
   | 'field-count' // a row with the wrong number of fields
   | 'unterminated-quote' // names the line where the quote opened
+  | 'malformed-quote' // something other than a delimiter or line break right after a closing quote
   | 'field-too-large' // bounded field size exceeded (usually a broken quote)
   | 'empty' // no header / no rows
   | 'unknown-column' // a requested column is not in the header
@@ -46,6 +47,8 @@ export interface ReadOptions {
   /** Largest field in bytes before failing with `field-too-large` (default 1 MiB). */
   maxFieldBytes?: number;
   signal?: AbortSignal;
+  /** Size of the whole input when known (a file's size): presizes column buffers. */
+  totalBytes?: number;
   /** Called now and then with the bytes consumed so far. */
   onProgress?(bytesRead: number): void;
 }
@@ -100,6 +103,8 @@ export interface LoadedColumns {
   rows: number;
   skippedRows: number;
   columns: LoadedColumn[];
+  /** Header fixes (duplicate or empty names) and skipped rows, first few. */
+  problems?: CsvProblem[];
 }
 
 /**

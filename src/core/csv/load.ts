@@ -1,0 +1,210 @@
+// Training data out of a CSV: whole typed columns (batch) or row blocks pulled on demand (online).
+import { CsvReader, decodeField, END, NEED_MORE } from './reader';
+import { NumberScanner } from './numbers';
+import { ByteChunks, ColumnRequest, CsvError, LoadedColumn, LoadedColumns, ReadOptions, RowChunk } from './types';
+
+const INITIAL_CAPACITY = 64 * 1024;
+export const DEFAULT_CHUNK_ROWS = 4096;
+
+function resolveColumns(header: readonly string[], requests: readonly ColumnRequest[]): number[] {
+  const indexByName = new Map<string, number>();
+  header.forEach((name, index) => indexByName.set(name, index));
+  return requests.map((request) => {
+    const index = indexByName.get(request.name);
+    if (index === undefined) {
+      const available = header.map((name) => JSON.stringify(name)).join(', ');
+      throw new CsvError('unknown-column', `no column named "${request.name}"; the columns are ${available}`);
+    }
+    return index;
+  });
+}
+
+/** Category codes in order of first appearance. */
+class CategoryDictionary {
+  readonly categories: string[] = [];
+  private readonly codes = new Map<string, number>();
+  codeOf(value: string): number {
+    let code = this.codes.get(value);
+    if (code === undefined) {
+      code = this.categories.length;
+      this.codes.set(value, code);
+      this.categories.push(value);
+    }
+    return code;
+  }
+}
+
+/**
+ * Load the requested columns for batch training. Numeric columns become Float32Array (NaN for a
+ * missing or non-numeric value), category columns Int32Array codes (-1 for missing).
+ */
+export async function loadColumns(
+  source: ByteChunks,
+  requests: ColumnRequest[],
+  options: ReadOptions = {},
+): Promise<LoadedColumns> {
+  const reader = await CsvReader.open(source, options);
+  try {
+    const fieldIndexes = resolveColumns(reader.header, requests);
+    // Numeric and category requests in separate flat lists: a monomorphic hot loop per kind.
+    const numericRequests = requests.flatMap((request, c) => (request.kind === 'numeric' ? [c] : []));
+    const categoryRequests = requests.flatMap((request, c) => (request.kind === 'category' ? [c] : []));
+    const numericFields = Int32Array.from(numericRequests, (c) => fieldIndexes[c]);
+    const categoryFields = Int32Array.from(categoryRequests, (c) => fieldIndexes[c]);
+    let capacity = initialCapacity(reader, options.totalBytes);
+    let numericValues: Float32Array[] = numericRequests.map(() => new Float32Array(capacity));
+    let categoryCodes: Int32Array[] = categoryRequests.map(() => new Int32Array(capacity));
+    const dictionaries = categoryRequests.map(() => new CategoryDictionary());
+    const scanner = new NumberScanner();
+    const tokenizer = reader.tokenizer;
+    let rows = 0;
+
+    for (;;) {
+      const status = tokenizer.nextRow();
+      if (status === NEED_MORE) {
+        await reader.fill();
+        continue;
+      }
+      if (status === END) break;
+      if (!reader.acceptRowShape()) continue;
+      if (rows === capacity) {
+        capacity = grownCapacity(reader, capacity, options.totalBytes);
+        numericValues = numericValues.map((values) => growFloat32(values, capacity));
+        categoryCodes = categoryCodes.map((codes) => growInt32(codes, capacity));
+      }
+      const bytes = tokenizer.bytes;
+      const starts = tokenizer.fieldStarts;
+      const ends = tokenizer.fieldEnds;
+      for (let k = 0; k < numericFields.length; k++) {
+        const field = numericFields[k];
+        numericValues[k][rows] = scanner.scan(bytes, starts[field], ends[field]) ? scanner.value : NaN;
+      }
+      for (let k = 0; k < categoryFields.length; k++) {
+        const field = categoryFields[k];
+        const start = starts[field];
+        const end = ends[field];
+        categoryCodes[k][rows] =
+          start === end ? -1 : dictionaries[k].codeOf(decodeField(bytes, start, end, tokenizer.fieldFlags[field]));
+      }
+      rows++;
+    }
+
+    const columns: LoadedColumn[] = requests.map((request, c) => {
+      if (request.kind === 'numeric') {
+        return { name: request.name, kind: 'numeric', values: fitFloat32(numericValues[numericRequests.indexOf(c)], rows) };
+      }
+      const k = categoryRequests.indexOf(c);
+      return { name: request.name, kind: 'category', codes: fitInt32(categoryCodes[k], rows), categories: dictionaries[k].categories };
+    });
+    return {
+      dialect: reader.dialect(),
+      header: reader.header,
+      rows,
+      skippedRows: reader.skippedRows,
+      columns,
+      problems: reader.problems,
+    };
+  } finally {
+    await reader.close();
+  }
+}
+
+/**
+ * Rows for online training, `chunkRows` at a time. Bytes are read only when the consumer asks for
+ * the next chunk (backpressure), so memory stays bounded whatever the file size. Every chunk has
+ * its own `values` buffer: a consumer may keep it.
+ */
+export async function* readRowChunks(
+  source: ByteChunks,
+  requests: ColumnRequest[],
+  options: ReadOptions & { chunkRows?: number } = {},
+): AsyncGenerator<RowChunk> {
+  const chunkRows = Math.max(1, Math.floor(options.chunkRows ?? DEFAULT_CHUNK_ROWS));
+  const reader = await CsvReader.open(source, options);
+  try {
+    const fieldIndexes = resolveColumns(reader.header, requests);
+    const width = requests.length;
+    const isNumeric = requests.map((request) => request.kind === 'numeric');
+    const dictionaries = requests.map((request) => (request.kind === 'category' ? new CategoryDictionary() : undefined));
+    const categories = dictionaries.map((dictionary) => dictionary?.categories);
+    const scanner = new NumberScanner();
+    const tokenizer = reader.tokenizer;
+
+    let values = new Float64Array(chunkRows * width);
+    let rows = 0;
+    let firstLine = 0;
+    for (;;) {
+      const status = tokenizer.nextRow();
+      if (status === NEED_MORE) {
+        await reader.fill();
+        continue;
+      }
+      if (status === END) break;
+      if (!reader.acceptRowShape()) continue;
+      if (rows === 0) firstLine = tokenizer.rowLine;
+      const bytes = tokenizer.bytes;
+      const offset = rows * width;
+      for (let c = 0; c < width; c++) {
+        const field = fieldIndexes[c];
+        const start = tokenizer.fieldStarts[field];
+        const end = tokenizer.fieldEnds[field];
+        if (isNumeric[c]) {
+          values[offset + c] = scanner.scan(bytes, start, end) ? scanner.value : NaN;
+        } else {
+          values[offset + c] =
+            start === end ? -1 : dictionaries[c]!.codeOf(decodeField(bytes, start, end, tokenizer.fieldFlags[field]));
+        }
+      }
+      rows++;
+      if (rows === chunkRows) {
+        yield { rows, width, values, firstLine, categories, skippedRows: reader.skippedRows };
+        values = new Float64Array(chunkRows * width);
+        rows = 0;
+      }
+    }
+    if (rows > 0) {
+      yield { rows, width, values: values.subarray(0, rows * width), firstLine, categories, skippedRows: reader.skippedRows };
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+/**
+ * Rows to allocate for at first: from the file size and the bytes per row seen so far when the
+ * size is known (one allocation instead of a doubling series), else a modest start.
+ */
+function initialCapacity(reader: CsvReader, totalBytes: number | undefined): number {
+  if (totalBytes === undefined || reader.bytesPerLineEstimate === 0) return INITIAL_CAPACITY;
+  return Math.max(1024, Math.ceil((totalBytes / reader.bytesPerLineEstimate) * 1.02) + 16);
+}
+
+function grownCapacity(reader: CsvReader, capacity: number, totalBytes: number | undefined): number {
+  if (totalBytes !== undefined && reader.bytesRead > 0 && reader.bytesRead < totalBytes) {
+    // Extrapolate from the rows per byte so far, with a margin.
+    const estimate = Math.ceil((capacity * totalBytes) / reader.bytesRead * 1.05);
+    if (estimate > capacity) return Math.min(estimate, capacity * 2);
+  }
+  return capacity * 2;
+}
+
+function growFloat32(values: Float32Array, capacity: number): Float32Array {
+  const grown = new Float32Array(capacity);
+  grown.set(values);
+  return grown;
+}
+
+function growInt32(values: Int32Array, capacity: number): Int32Array {
+  const grown = new Int32Array(capacity);
+  grown.set(values);
+  return grown;
+}
+
+/** Trim the growth slack: a view when the slack is small, a copy when it would waste memory. */
+function fitFloat32(values: Float32Array, rows: number): Float32Array {
+  return values.length - rows <= rows / 4 ? values.subarray(0, rows) : values.slice(0, rows);
+}
+
+function fitInt32(values: Int32Array, rows: number): Int32Array {
+  return values.length - rows <= rows / 4 ? values.subarray(0, rows) : values.slice(0, rows);
+}

@@ -1,0 +1,409 @@
+// RFC 4180 tokenizer over UTF-8 bytes.
+//
+// Why hand-written instead of csv-parse: measured on 1M rows x 16 numeric columns (162 MB),
+// csv-parse streams at 13 MB/s and papaparse at 18 MB/s, while a byte loop like this one does
+// 73-125 MB/s (pandas.read_csv: 52 MB/s); see bench/ingest.ts for the figures on this code.
+// The speed comes from never building a string per field: a row is a list of byte ranges into
+// the input, and consumers parse numbers from the bytes or decode only the strings they keep.
+//
+// Input arrives in chunks. A row is only handed out once it is complete; when a chunk ends in the
+// middle of a row, the partial row is copied aside (so the caller may reuse its chunk buffer) and
+// rescanned from its start once more bytes arrive. That makes every decision (CR vs CRLF, a UTF-8
+// sequence cut in two, a doubled quote cut in two) independent of where the chunks were cut.
+import { CsvError } from './types';
+
+export const ROW = 1;
+export const NEED_MORE = 2;
+export const END = 3;
+export type RowStatus = typeof ROW | typeof NEED_MORE | typeof END;
+
+/** Field flag: the field was quoted and contains doubled quotes to unescape. */
+export const FIELD_ESCAPED_QUOTES = 1;
+/** Field flag: the field contains non-ASCII bytes (valid UTF-8). */
+export const FIELD_NON_ASCII = 2;
+/** Field flag: the field was quoted. */
+export const FIELD_QUOTED = 4;
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+const NUL = 0x00;
+
+export const DEFAULT_MAX_FIELD_BYTES = 1024 * 1024;
+const EMPTY_BYTES = new Uint8Array(0);
+
+export interface TokenizerOptions {
+  delimiter: number;
+  maxFieldBytes: number;
+  /** Line number of the first byte fed (1-based). */
+  firstLine?: number;
+}
+
+export class CsvTokenizer {
+  /** The current row: field `k` is `bytes[fieldStarts[k] .. fieldEnds[k])`, quotes excluded. */
+  bytes: Uint8Array = EMPTY_BYTES;
+  fieldStarts = new Int32Array(64);
+  fieldEnds = new Int32Array(64);
+  fieldFlags = new Uint8Array(64);
+  fieldCount = 0;
+  /** Line (1-based) where the current row starts. */
+  rowLine = 0;
+
+  /** Row terminators seen, for the dialect's line ending. */
+  lfCount = 0;
+  crlfCount = 0;
+  crCount = 0;
+
+  private readonly delimiter: number;
+  private readonly maxFieldBytes: number;
+  private readonly maxRowBytes: number;
+  /** Bytes that end an unquoted field or need a closer look: delimiter, CR, LF, NUL, non-ASCII. */
+  private readonly unquotedStops = new Uint8Array(256);
+  /** Bytes that need a closer look inside quotes: quote, CR, LF (line counting), NUL, non-ASCII. */
+  private readonly quotedStops = new Uint8Array(256);
+
+  private position = 0;
+  private end = 0;
+  private final = false;
+  private nextLine: number;
+  /** Holds an incomplete row carried over to the next chunk (and the next chunk appended to it). */
+  private work: Uint8Array = EMPTY_BYTES;
+  private carryLength = 0;
+
+  constructor(options: TokenizerOptions) {
+    this.delimiter = options.delimiter;
+    this.maxFieldBytes = options.maxFieldBytes;
+    this.maxRowBytes = Math.max(16 * 1024 * 1024, 16 * options.maxFieldBytes);
+    this.nextLine = options.firstLine ?? 1;
+    for (const table of [this.unquotedStops, this.quotedStops]) {
+      table[LF] = 1;
+      table[CR] = 1;
+      table[NUL] = 1;
+      for (let byte = 0x80; byte < 0x100; byte++) table[byte] = 1;
+    }
+    this.unquotedStops[this.delimiter] = 1;
+    this.quotedStops[QUOTE] = 1;
+  }
+
+  /**
+   * Give the next chunk of input. The tokenizer reads `chunk` only until it next returns
+   * NEED_MORE (it copies what it still needs), so the caller may then reuse the buffer.
+   */
+  feed(chunk: Uint8Array, final: boolean): void {
+    this.final = final;
+    if (this.carryLength === 0) {
+      this.bytes = chunk;
+      this.position = 0;
+      this.end = chunk.length;
+      return;
+    }
+    const needed = this.carryLength + chunk.length;
+    if (this.work.length < needed) {
+      const grown = new Uint8Array(Math.max(needed, this.work.length * 2));
+      grown.set(this.work.subarray(0, this.carryLength));
+      this.work = grown;
+    }
+    this.work.set(chunk, this.carryLength);
+    this.bytes = this.work;
+    this.position = 0;
+    this.end = needed;
+    this.carryLength = 0;
+  }
+
+  /** Line number where the next row would start. */
+  get currentLine(): number {
+    return this.nextLine;
+  }
+
+  /**
+   * Parse the next row. ROW: the row is in `fieldStarts`/`fieldEnds`/`fieldFlags` until the next
+   * call. NEED_MORE: feed another chunk (or `feed(empty, true)` at the end). END: no more rows.
+   * Blank lines are skipped (as pandas does).
+   */
+  nextRow(): RowStatus {
+    const bytes = this.bytes;
+    const end = this.end;
+    const delimiter = this.delimiter;
+    const unquotedStops = this.unquotedStops;
+    const quotedStops = this.quotedStops;
+    let i = this.position;
+    let line = this.nextLine;
+
+    // Skip blank lines.
+    for (;;) {
+      if (i >= end) {
+        if (this.final) {
+          this.position = i;
+          return END;
+        }
+        return this.needMore(i, line);
+      }
+      const c = bytes[i];
+      if (c === LF) {
+        i++;
+        line++;
+      } else if (c === CR) {
+        if (i + 1 >= end && !this.final) return this.needMore(i, line);
+        i += i + 1 < end && bytes[i + 1] === LF ? 2 : 1;
+        line++;
+      } else break;
+    }
+
+    const rowStart = i;
+    const rowLine = line;
+    let fieldCount = 0;
+
+    for (;;) {
+      // One field starts at i.
+      let fieldStart = i;
+      let fieldEnd: number;
+      let flags = 0;
+      if (bytes[i] === QUOTE) {
+        const quoteLine = line;
+        i++;
+        fieldStart = i;
+        flags = FIELD_QUOTED;
+        for (;;) {
+          while (i < end && quotedStops[bytes[i]] === 0) i++;
+          if (i >= end) {
+            if (!this.final) {
+              if (end - fieldStart > this.maxFieldBytes) throw this.quoteTooLong(quoteLine, fieldCount);
+              return this.needMore(rowStart, rowLine);
+            }
+            throw new CsvError(
+              'unterminated-quote',
+              `line ${quoteLine}, field ${fieldCount + 1}: unterminated quote (the quoted field opened on line ${quoteLine} never closes)`,
+              quoteLine,
+              fieldCount + 1,
+            );
+          }
+          const c = bytes[i];
+          if (c === QUOTE) {
+            if (i + 1 >= end && !this.final) return this.needMore(rowStart, rowLine);
+            if (i + 1 < end && bytes[i + 1] === QUOTE) {
+              flags |= FIELD_ESCAPED_QUOTES;
+              i += 2;
+              continue;
+            }
+            break; // closing quote
+          } else if (c === LF) {
+            line++;
+            i++;
+          } else if (c === CR) {
+            if (i + 1 >= end && !this.final) return this.needMore(rowStart, rowLine);
+            i += i + 1 < end && bytes[i + 1] === LF ? 2 : 1;
+            line++;
+          } else if (c === NUL) {
+            throw binaryFile(line, fieldCount);
+          } else {
+            const length = utf8SequenceLength(bytes, i, end, this.final);
+            if (length === 0) return this.needMore(rowStart, rowLine);
+            if (length < 0) throw invalidUtf8(bytes, i, end, line, fieldCount);
+            flags |= FIELD_NON_ASCII;
+            i += length;
+          }
+        }
+        fieldEnd = i;
+        i++; // past the closing quote
+        if (fieldEnd - fieldStart > this.maxFieldBytes) throw this.quoteTooLong(quoteLine, fieldCount);
+        if (i < end) {
+          const c = bytes[i];
+          if (c !== delimiter && c !== LF && c !== CR) {
+            throw new CsvError(
+              'malformed-quote',
+              `line ${line}, field ${fieldCount + 1}: unexpected ${describeByte(c)} after a closing quote (a quote inside a quoted field must be doubled: "")`,
+              line,
+              fieldCount + 1,
+            );
+          }
+        } else if (!this.final) {
+          return this.needMore(rowStart, rowLine);
+        }
+      } else {
+        for (;;) {
+          while (i < end && unquotedStops[bytes[i]] === 0) i++;
+          if (i >= end) {
+            if (!this.final) {
+              if (end - fieldStart > this.maxFieldBytes) throw this.fieldTooLong(rowLine, fieldCount);
+              return this.needMore(rowStart, rowLine);
+            }
+            break;
+          }
+          const c = bytes[i];
+          if (c === delimiter || c === LF || c === CR) break;
+          if (c === NUL) throw binaryFile(line, fieldCount);
+          const length = utf8SequenceLength(bytes, i, end, this.final);
+          if (length === 0) return this.needMore(rowStart, rowLine);
+          if (length < 0) throw invalidUtf8(bytes, i, end, line, fieldCount);
+          flags |= FIELD_NON_ASCII;
+          i += length;
+        }
+        fieldEnd = i;
+        if (fieldEnd - fieldStart > this.maxFieldBytes) throw this.fieldTooLong(rowLine, fieldCount);
+      }
+
+      if (fieldCount === this.fieldStarts.length) this.growFields();
+      this.fieldStarts[fieldCount] = fieldStart;
+      this.fieldEnds[fieldCount] = fieldEnd;
+      this.fieldFlags[fieldCount] = flags;
+      fieldCount++;
+
+      // i is at a delimiter, a line break, or the end of the input (final).
+      if (i >= end) break;
+      const c = bytes[i];
+      if (c === delimiter) {
+        i++;
+        if (i >= end) {
+          if (!this.final) return this.needMore(rowStart, rowLine);
+          // A trailing delimiter at the very end of the input: one more, empty field.
+          if (fieldCount === this.fieldStarts.length) this.growFields();
+          this.fieldStarts[fieldCount] = i;
+          this.fieldEnds[fieldCount] = i;
+          this.fieldFlags[fieldCount] = 0;
+          fieldCount++;
+          break;
+        }
+        continue;
+      }
+      if (c === LF) {
+        i++;
+        this.lfCount++;
+      } else {
+        // CR: decide CR or CRLF, which needs the next byte.
+        if (i + 1 >= end && !this.final) return this.needMore(rowStart, rowLine);
+        if (i + 1 < end && bytes[i + 1] === LF) {
+          i += 2;
+          this.crlfCount++;
+        } else {
+          i++;
+          this.crCount++;
+        }
+      }
+      line++;
+      break;
+    }
+
+    this.fieldCount = fieldCount;
+    this.rowLine = rowLine;
+    this.position = i;
+    this.nextLine = line;
+    return ROW;
+  }
+
+  /** Keep the unfinished row (from `rowStart`) for the next chunk; the input buffer is released. */
+  private needMore(rowStart: number, rowLine: number): RowStatus {
+    const length = this.end - rowStart;
+    if (length > this.maxRowBytes) {
+      throw new CsvError(
+        'field-too-large',
+        `line ${rowLine}: a row longer than ${formatBytes(this.maxRowBytes)} (is this really a CSV file?)`,
+        rowLine,
+      );
+    }
+    if (this.bytes === this.work) {
+      this.work.copyWithin(0, rowStart, this.end);
+    } else {
+      if (this.work.length < length) this.work = new Uint8Array(Math.max(length, 2 * this.work.length, 64 * 1024));
+      this.work.set(this.bytes.subarray(rowStart, this.end));
+    }
+    this.carryLength = length;
+    this.bytes = EMPTY_BYTES;
+    this.position = 0;
+    this.end = 0;
+    this.nextLine = rowLine;
+    return NEED_MORE;
+  }
+
+  private growFields(): void {
+    const capacity = this.fieldStarts.length * 2;
+    const starts = new Int32Array(capacity);
+    const ends = new Int32Array(capacity);
+    const flags = new Uint8Array(capacity);
+    starts.set(this.fieldStarts);
+    ends.set(this.fieldEnds);
+    flags.set(this.fieldFlags);
+    this.fieldStarts = starts;
+    this.fieldEnds = ends;
+    this.fieldFlags = flags;
+  }
+
+  private quoteTooLong(quoteLine: number, fieldIndex: number): CsvError {
+    return new CsvError(
+      'field-too-large',
+      `line ${quoteLine}, field ${fieldIndex + 1}: a quoted field longer than ${formatBytes(this.maxFieldBytes)}: probably an unterminated quote opened on line ${quoteLine}`,
+      quoteLine,
+      fieldIndex + 1,
+    );
+  }
+
+  private fieldTooLong(rowLine: number, fieldIndex: number): CsvError {
+    return new CsvError(
+      'field-too-large',
+      `line ${rowLine}, field ${fieldIndex + 1}: a field longer than ${formatBytes(this.maxFieldBytes)} (is this really a CSV file with this delimiter?)`,
+      rowLine,
+      fieldIndex + 1,
+    );
+  }
+}
+
+/**
+ * Length of the valid UTF-8 sequence starting at `i` (2-4), 0 when it is cut by the end of a
+ * non-final chunk, -1 when invalid (overlong forms, surrogates and values above U+10FFFF included).
+ */
+export function utf8SequenceLength(bytes: Uint8Array, i: number, end: number, final: boolean): number {
+  const lead = bytes[i];
+  let length: number;
+  let secondMin = 0x80;
+  let secondMax = 0xbf;
+  if (lead >= 0xc2 && lead <= 0xdf) length = 2;
+  else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead === 0xe0) secondMin = 0xa0;
+    else if (lead === 0xed) secondMax = 0x9f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead === 0xf0) secondMin = 0x90;
+    else if (lead === 0xf4) secondMax = 0x8f;
+  } else return -1;
+  for (let k = 1; k < length; k++) {
+    if (i + k >= end) return final ? -1 : 0;
+    const byte = bytes[i + k];
+    if (k === 1 ? byte < secondMin || byte > secondMax : byte < 0x80 || byte > 0xbf) return -1;
+  }
+  return length;
+}
+
+function binaryFile(line: number, fieldIndex: number): CsvError {
+  return new CsvError(
+    'binary',
+    `line ${line}, field ${fieldIndex + 1}: a NUL byte: this looks like a binary file, not a CSV text file`,
+    line,
+    fieldIndex + 1,
+  );
+}
+
+function invalidUtf8(bytes: Uint8Array, i: number, end: number, line: number, fieldIndex: number): CsvError {
+  const byte = bytes[i];
+  // Latin-1 / Windows-1252 text has lone high bytes (é = 0xE9) followed by plain ASCII.
+  const next = i + 1 < end ? bytes[i + 1] : -1;
+  const looksLatin1 = byte >= 0x80 && (next < 0x80 || next >= 0xc0);
+  const hint = looksLatin1
+    ? ': the file looks Latin-1 (ISO-8859-1 / Windows-1252) encoded; save it as UTF-8'
+    : '';
+  return new CsvError(
+    'encoding',
+    `line ${line}, field ${fieldIndex + 1}: invalid UTF-8 (byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')})${hint}`,
+    line,
+    fieldIndex + 1,
+  );
+}
+
+function describeByte(byte: number): string {
+  return byte >= 0x21 && byte < 0x7f ? `character '${String.fromCharCode(byte)}'` : `byte 0x${byte.toString(16).padStart(2, '0')}`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
