@@ -1,5 +1,6 @@
 // Contract of the training engine, shared by the webview (tfjs on WebGL), the CLI (cpu/wasm) and
 // the report. Platform-free.
+import type { ColumnKind, LoadedColumn, RowChunk } from '../csv/types';
 
 export type TrainingMode = 'batch' | 'online';
 export type ModelType = 'linear' | 'logistic' | 'softmax' | 'mlp';
@@ -117,4 +118,51 @@ export interface TrainHooks {
   signal?: AbortSignal;
   /** Resolves when the run may go on; awaited between chunks/batches when paused. */
   waitIfPaused?(): Promise<void>;
+}
+
+// ---- Added with the engine (issue 4). Existing names above are unchanged. ----
+
+
+/** Batch input: decoded columns, all of the same length. */
+export interface BatchData {
+  features: LoadedColumn[];
+  target: LoadedColumn;
+}
+
+/** What each column of an online stream's chunks is: chunk columns are `features…, target`. */
+export interface OnlineLayout {
+  features: string[];
+  target: string;
+  featureKinds: ColumnKind[];
+  targetKind: ColumnKind;
+}
+
+/** A stream of row chunks, or a factory that re-opens it (needed for `epochs > 1`). */
+export type ChunkSource = AsyncIterable<RowChunk> | (() => AsyncIterable<RowChunk>);
+
+/** The backend a run actually uses, and why (tfjs falls back silently, so this is checked). */
+export interface BackendSelection {
+  name: BackendName;
+  renderer?: string;
+  reason: string;
+}
+
+/** Input the engine cannot train on: the caller shows the message (the CLI exits 2). */
+export class TrainingInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingInputError';
+  }
+}
+
+/** Categorical features: at most this many one-hot columns per feature; the rest go to "__other__". */
+export const DEFAULT_CATEGORY_CAP = 20;
+export const OTHER_CATEGORY = '__other__';
+
+/** Engine tuning that is not part of the user's config (and not in the report's config). */
+export interface EngineOptions {
+  /** Online update path: the fused per-chunk kernel, or the affine-map scan (squared loss, sgd). */
+  onlineMethod?: 'auto' | 'fused-kernel' | 'affine-scan' | 'tfjs-ops';
+  /** One-hot cap per categorical feature. */
+  categoryCap?: number;
 }

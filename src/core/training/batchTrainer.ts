@@ -1,0 +1,172 @@
+// Mini-batch training: a custom loop (not model.fit), batch tensors made from Float32Array views,
+// the loss accumulated on the backend and read once per epoch (no per-step synchronisation).
+import * as tf from '@tensorflow/tfjs-core';
+import { closedFormLeastSquares } from './closedForm';
+import { evaluateSplit } from './evaluate';
+import { exportLinearModel, exportMlpLayers } from './exportModel';
+import { DIVERGED_ADVICE, LoopControl, now } from './loopControl';
+import { GradientOptimizer, ModelParameters, trainStep } from './models';
+import { prepareBatch, type PreparedBatch } from './preprocessing';
+import { SeededRandom } from './rng';
+import { learningRateAt } from './schedule';
+import { resolveTask, type Task } from './task';
+import type { BatchData, EngineOptions, LossPoint, RunStatus, TrainConfig, TrainHooks, TrainResult } from './types';
+
+/** Live "step" points per epoch when someone listens (each costs one read of the loss). */
+const STEP_POINTS_PER_EPOCH = 10;
+
+export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: TrainHooks, options: EngineOptions = {}): Promise<TrainResult> {
+  const started = now();
+  const task = resolveTask(config, data.target.kind);
+  const prepared = prepareBatch(data, config, task, options.categoryCap);
+  const { columns, targetWidth, trainRows } = prepared;
+  const batchSize = Math.max(1, Math.min(config.batchSize, trainRows));
+  const model = new ModelParameters(config.model, columns, targetWidth, config);
+  const optimizer = new GradientOptimizer(config.optimizer, model.variables);
+  const rng = new SeededRandom(config.seed + 1);
+  const control = new LoopControl(hooks);
+  const history: LossPoint[] = [];
+
+  // Shuffled copies are written into one reusable pair of buffers per run, not per epoch.
+  const shuffledX = config.shuffle ? new Float32Array(prepared.trainX.length) : prepared.trainX;
+  const shuffledY = config.shuffle ? new Float32Array(prepared.trainY.length) : prepared.trainY;
+  const order = new Uint32Array(trainRows);
+  for (let i = 0; i < trainRows; i++) order[i] = i;
+
+  const lossSum = tf.tidy(() => tf.variable(tf.scalar(0), false));
+  let lastFinite = model.snapshot();
+  let status: RunStatus = 'completed';
+  let message: string | undefined;
+  let samplesSeen = 0;
+  let bestValidation = Infinity;
+  let bestWeights: Float32Array[] | undefined;
+  let epochsWithoutImprovement = 0;
+  const stepsPerEpoch = Math.ceil(trainRows / batchSize);
+  const stepPointEvery = hooks?.onProgress ? Math.max(1, Math.floor(stepsPerEpoch / STEP_POINTS_PER_EPOCH)) : Infinity;
+
+  training: for (let epoch = 0; epoch < config.epochs; epoch++) {
+    const learningRate = learningRateAt(config, epoch);
+    if (config.shuffle) gatherShuffled(prepared, rng, order, shuffledX, shuffledY);
+    tf.tidy(() => lossSum.assign(tf.zerosLike(lossSum)));
+    let stepPointSum = 0;
+    for (let step = 0; step < stepsPerEpoch; step++) {
+      const start = step * batchSize;
+      const rows = Math.min(batchSize, trainRows - start);
+      tf.tidy(() => {
+        const x = tf.tensor2d(shuffledX.subarray(start * columns, (start + rows) * columns), [rows, columns]);
+        const y = tf.tensor2d(shuffledY.subarray(start * targetWidth, (start + rows) * targetWidth), [rows, targetWidth]);
+        const loss = trainStep(model, optimizer, task.loss, x, y, learningRate);
+        lossSum.assign(tf.add(lossSum, tf.mul(loss, rows)));
+      });
+      samplesSeen += rows;
+      if ((step + 1) % stepPointEvery === 0) {
+        const sum = lossSum.dataSync()[0];
+        const point: LossPoint = { samplesSeen, elapsedMs: now() - started, epoch, loss: (sum - stepPointSum) / (stepPointEvery * batchSize), kind: 'step' };
+        stepPointSum = sum;
+        history.push(point);
+        hooks?.onProgress?.([point]);
+      }
+      if (control.stopped) {
+        status = 'stopped';
+        break training;
+      }
+      await control.breathe();
+    }
+    const trainLoss = lossSum.dataSync()[0] / trainRows;
+    if (!Number.isFinite(trainLoss) || !weightsFinite(model)) {
+      model.restore(lastFinite);
+      status = 'diverged';
+      message = `diverged in epoch ${epoch + 1}: ${DIVERGED_ADVICE}`;
+      break;
+    }
+    lastFinite = model.snapshot();
+    const point: LossPoint = { samplesSeen, elapsedMs: now() - started, epoch, loss: trainLoss, kind: 'epoch' };
+    if (prepared.validRows > 0) {
+      point.validationLoss = evaluateSplit(model, task.loss, prepared.validX, prepared.validY, prepared.validRows, columns, targetWidth).loss;
+    }
+    history.push(point);
+    hooks?.onProgress?.([point]);
+    if (config.earlyStoppingPatience && point.validationLoss !== undefined) {
+      if (point.validationLoss < bestValidation - 1e-12) {
+        bestValidation = point.validationLoss;
+        bestWeights = lastFinite;
+        epochsWithoutImprovement = 0;
+      } else if (++epochsWithoutImprovement >= config.earlyStoppingPatience) {
+        if (bestWeights) model.restore(bestWeights);
+        message = `early stopping after epoch ${epoch + 1}: no validation improvement in ${config.earlyStoppingPatience} epochs; best weights kept`;
+        break;
+      }
+    }
+  }
+  const trainingMs = now() - started;
+  lossSum.dispose();
+
+  const result = summarise(model, task, prepared, config, { status, message, history, samplesSeen, trainingMs });
+  optimizer.dispose();
+  model.dispose();
+  return result;
+}
+
+function gatherShuffled(prepared: PreparedBatch, rng: SeededRandom, order: Uint32Array, x: Float32Array, y: Float32Array): void {
+  rng.shuffle(order);
+  const { columns, targetWidth, trainX, trainY } = prepared;
+  for (let i = 0; i < order.length; i++) {
+    const from = order[i];
+    x.set(trainX.subarray(from * columns, (from + 1) * columns), i * columns);
+    if (targetWidth === 1) y[i] = trainY[from];
+    else y.set(trainY.subarray(from * targetWidth, (from + 1) * targetWidth), i * targetWidth);
+  }
+}
+
+function weightsFinite(model: ModelParameters): boolean {
+  return tf.tidy(() => model.variables.every((v) => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
+}
+
+function summarise(
+  model: ModelParameters,
+  task: Task,
+  prepared: PreparedBatch,
+  config: TrainConfig,
+  run: { status: RunStatus; message?: string; history: LossPoint[]; samplesSeen: number; trainingMs: number },
+): TrainResult {
+  const { columns, targetWidth } = prepared;
+  const train = evaluateSplit(model, task.loss, prepared.trainX, prepared.trainY, prepared.trainRows, columns, targetWidth);
+  const validation =
+    prepared.validRows > 0
+      ? evaluateSplit(model, task.loss, prepared.validX, prepared.validY, prepared.validRows, columns, targetWidth)
+      : undefined;
+  const trained =
+    model.type === 'mlp'
+      ? exportMlpLayers(
+          model.layers.map((layer) => ({
+            weights: layer.weights.dataSync() as Float32Array,
+            shape: layer.weights.shape as [number, number],
+            bias: layer.bias?.dataSync(),
+            activation: layer.activation,
+          })),
+        )
+      : exportLinearModel(
+          model.type,
+          model.layers[0].weights.dataSync(),
+          model.layers[0].bias?.dataSync() ?? new Float32Array(targetWidth),
+          targetWidth,
+          prepared.preprocessing,
+        );
+  const optimum =
+    config.model === 'linear'
+      ? closedFormLeastSquares(prepared.trainX, prepared.trainY, prepared.trainRows, columns, { bias: config.bias })
+      : undefined;
+  return {
+    status: run.status,
+    ...(run.message ? { message: run.message } : {}),
+    model: trained,
+    preprocessing: prepared.preprocessing,
+    metrics: { train: train.metrics, ...(validation ? { validation: validation.metrics } : {}) },
+    history: run.history,
+    rowsUsed: prepared.rowsUsed,
+    rowsSkipped: prepared.rowsSkipped,
+    samplesSeen: run.samplesSeen,
+    trainingMs: run.trainingMs,
+    ...(optimum ? { optimum: { mse: optimum.mse, loss: optimum.loss } } : {}),
+  };
+}

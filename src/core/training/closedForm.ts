@@ -1,0 +1,139 @@
+// The reference optimum: ordinary least squares by the normal equations, in float64 JavaScript
+// (deliberately outside tfjs: it is the yardstick the tfjs training is measured against).
+
+export interface LeastSquaresSolution {
+  weights: number[];
+  bias: number;
+  /** Mean squared error of the solution on the same data (target units²). */
+  mse: number;
+  /** The same in the training loss's convention, J = MSE / 2. */
+  loss: number;
+}
+
+/**
+ * Sums of the normal equations, accumulated row by row: `gram = Σ x̃ x̃ᵀ`, `xty = Σ x̃ y`, where
+ * x̃ is the row with a trailing 1 when `bias` is on. Lets a stream compute the optimum (and the
+ * exact MSE of any weights) without keeping the rows.
+ */
+export class NormalEquations {
+  readonly size: number;
+  readonly gram: Float64Array;
+  readonly xty: Float64Array;
+  yty = 0;
+  sumY = 0;
+  rows = 0;
+
+  constructor(
+    readonly features: number,
+    readonly bias: boolean,
+  ) {
+    this.size = features + (bias ? 1 : 0);
+    this.gram = new Float64Array(this.size * this.size);
+    this.xty = new Float64Array(this.size);
+  }
+
+  /** `row` holds the features (length `features`); the bias column is implied. */
+  add(row: ArrayLike<number>, offset: number, y: number): void {
+    const { size, gram, xty, features } = this;
+    for (let a = 0; a < size; a++) {
+      const xa = a < features ? row[offset + a] : 1;
+      xty[a] += xa * y;
+      const base = a * size;
+      for (let b = a; b < size; b++) gram[base + b] += xa * (b < features ? row[offset + b] : 1);
+    }
+    this.yty += y * y;
+    this.sumY += y;
+    this.rows++;
+  }
+
+  /** Σ (w·x̃ − y)² / n for given weights (bias last when on), exact in float64. */
+  meanSquaredError(weights: ArrayLike<number>): number {
+    const { size, gram, xty } = this;
+    let quad = 0;
+    let lin = 0;
+    for (let a = 0; a < size; a++) {
+      lin += weights[a] * xty[a];
+      quad += weights[a] * weights[a] * gram[a * size + a];
+      for (let b = a + 1; b < size; b++) quad += 2 * weights[a] * weights[b] * gram[a * size + b];
+    }
+    return Math.max(0, (quad - 2 * lin + this.yty) / Math.max(1, this.rows));
+  }
+
+  solve(): LeastSquaresSolution {
+    const { size, features } = this;
+    const full = new Float64Array(size * size);
+    for (let a = 0; a < size; a++)
+      for (let b = a; b < size; b++) full[a * size + b] = full[b * size + a] = this.gram[a * size + b];
+    const solution = solveSymmetric(full, Float64Array.from(this.xty), size);
+    const mse = this.meanSquaredError(solution);
+    return {
+      weights: Array.from(solution.subarray(0, features)),
+      bias: this.bias ? solution[features] : 0,
+      mse,
+      loss: mse / 2,
+    };
+  }
+}
+
+/**
+ * Least squares on a row-major design matrix `x` (rows × cols) and target `y`, with or without an
+ * intercept. The MSE is recomputed from residuals rather than from the Gram sums, to avoid
+ * cancellation when the target is large compared with the noise.
+ */
+export function closedFormLeastSquares(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  options: { bias: boolean },
+): LeastSquaresSolution {
+  const equations = new NormalEquations(cols, options.bias);
+  for (let r = 0; r < rows; r++) equations.add(x, r * cols, y[r]);
+  const solved = equations.solve();
+  let sse = 0;
+  for (let r = 0; r < rows; r++) {
+    let prediction = solved.bias;
+    for (let c = 0; c < cols; c++) prediction += solved.weights[c] * x[r * cols + c];
+    sse += (prediction - y[r]) ** 2;
+  }
+  const mse = sse / Math.max(1, rows);
+  return { ...solved, mse, loss: mse / 2 };
+}
+
+/** Gaussian elimination with partial pivoting; a tiny ridge keeps singular systems solvable. */
+function solveSymmetric(matrix: Float64Array, rhs: Float64Array, n: number): Float64Array {
+  let trace = 0;
+  for (let i = 0; i < n; i++) trace += Math.abs(matrix[i * n + i]);
+  const ridge = (trace / Math.max(1, n)) * 1e-12;
+  for (let i = 0; i < n; i++) matrix[i * n + i] += ridge;
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(matrix[r * n + col]) > Math.abs(matrix[pivot * n + col])) pivot = r;
+    if (pivot !== col) {
+      for (let c = 0; c < n; c++) {
+        const t = matrix[col * n + c];
+        matrix[col * n + c] = matrix[pivot * n + c];
+        matrix[pivot * n + c] = t;
+      }
+      const t = rhs[col];
+      rhs[col] = rhs[pivot];
+      rhs[pivot] = t;
+    }
+    const diagonal = matrix[col * n + col];
+    if (diagonal === 0) continue;
+    for (let r = col + 1; r < n; r++) {
+      const factor = matrix[r * n + col] / diagonal;
+      if (factor === 0) continue;
+      for (let c = col; c < n; c++) matrix[r * n + c] -= factor * matrix[col * n + c];
+      rhs[r] -= factor * rhs[col];
+    }
+  }
+  const solution = new Float64Array(n);
+  for (let r = n - 1; r >= 0; r--) {
+    let sum = rhs[r];
+    for (let c = r + 1; c < n; c++) sum -= matrix[r * n + c] * solution[c];
+    const diagonal = matrix[r * n + r];
+    solution[r] = diagonal === 0 ? 0 : sum / diagonal;
+  }
+  return solution;
+}

@@ -1,0 +1,32 @@
+// What both training loops share: yielding to the event loop (never requestAnimationFrame, which
+// stops in hidden webviews), stop/pause, and the advice given when a run diverges.
+import type { TrainHooks } from './types';
+
+export const DIVERGED_ADVICE =
+  'the loss became non-finite (NaN or Infinity); the last finite weights are kept. Try a lower learning rate (e.g. ÷10) and --normalize standard.';
+
+const YIELD_EVERY_MS = 50;
+
+export class LoopControl {
+  private lastYield: number;
+
+  constructor(private readonly hooks: TrainHooks | undefined) {
+    this.lastYield = now();
+  }
+
+  get stopped(): boolean {
+    return this.hooks?.signal?.aborted === true;
+  }
+
+  /** Lets the UI breathe about every 50 ms and honours pause; cheap when called often. */
+  async breathe(force = false): Promise<void> {
+    if (!force && now() - this.lastYield < YIELD_EVERY_MS) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    if (this.hooks?.waitIfPaused) await this.hooks.waitIfPaused();
+    this.lastYield = now();
+  }
+}
+
+export function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}

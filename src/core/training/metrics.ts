@@ -1,0 +1,104 @@
+// Metrics in the target's own units (regression) or as log-loss / accuracy (classification), from
+// running sums so that batch evaluation and streams share one definition.
+import type { ClassificationMetrics, RegressionMetrics } from './types';
+
+/** Sums for regression metrics: Σ(ŷ−y)², Σy, Σy², n. */
+export class RegressionTally {
+  sumSquaredError = 0;
+  sumY = 0;
+  sumYY = 0;
+  count = 0;
+
+  add(prediction: number, y: number): void {
+    const error = prediction - y;
+    this.sumSquaredError += error * error;
+    this.sumY += y;
+    this.sumYY += y * y;
+    this.count++;
+  }
+
+  metrics(): RegressionMetrics {
+    return regressionMetrics(this.sumSquaredError, this.sumY, this.sumYY, this.count);
+  }
+}
+
+export function regressionMetrics(sumSquaredError: number, sumY: number, sumYY: number, count: number): RegressionMetrics {
+  const n = Math.max(1, count);
+  const mse = sumSquaredError / n;
+  const variance = sumYY / n - (sumY / n) ** 2;
+  return { mse, rmse: Math.sqrt(mse), r2: variance > 0 ? 1 - mse / variance : 0 };
+}
+
+/** Σ log-loss and number correct. */
+export class ClassificationTally {
+  sumLogLoss = 0;
+  correct = 0;
+  count = 0;
+
+  add(logLoss: number, isCorrect: boolean): void {
+    this.sumLogLoss += logLoss;
+    if (isCorrect) this.correct++;
+    this.count++;
+  }
+
+  metrics(): ClassificationMetrics {
+    return classificationMetrics(this.sumLogLoss, this.correct, this.count);
+  }
+}
+
+export function classificationMetrics(sumLogLoss: number, correct: number, count: number): ClassificationMetrics {
+  const n = Math.max(1, count);
+  return { logLoss: sumLogLoss / n, accuracy: correct / n };
+}
+
+/** Clamp used for every log-loss so a confident mistake costs a large, finite amount. */
+export const PROBABILITY_EPSILON = 1e-7;
+
+/**
+ * The last `size` samples' losses, for the online "rolling" metric. Regression keeps the squared
+ * error and y (R² needs the window's variance); classification keeps log-loss and correctness.
+ */
+export class RollingWindow {
+  private readonly loss: Float64Array;
+  private readonly y: Float64Array;
+  private readonly correct: Uint8Array;
+  private next = 0;
+  private filled = 0;
+
+  constructor(readonly size: number) {
+    const capacity = Math.max(1, Math.floor(size));
+    this.loss = new Float64Array(capacity);
+    this.y = new Float64Array(capacity);
+    this.correct = new Uint8Array(capacity);
+  }
+
+  push(loss: number, y: number, correct: boolean): void {
+    this.loss[this.next] = loss;
+    this.y[this.next] = y;
+    this.correct[this.next] = correct ? 1 : 0;
+    this.next = (this.next + 1) % this.loss.length;
+    if (this.filled < this.loss.length) this.filled++;
+  }
+
+  regression(): RegressionMetrics {
+    let sse = 0;
+    let sumY = 0;
+    let sumYY = 0;
+    for (let i = 0; i < this.filled; i++) {
+      sse += this.loss[i];
+      sumY += this.y[i];
+      sumYY += this.y[i] * this.y[i];
+    }
+    return regressionMetrics(sse, sumY, sumYY, this.filled);
+  }
+
+  classification(): ClassificationMetrics {
+    let sum = 0;
+    let correct = 0;
+    for (let i = 0; i < this.filled; i++) {
+      sum += this.loss[i];
+      correct += this.correct[i];
+    }
+    return classificationMetrics(sum, correct, this.filled);
+  }
+}

@@ -1,0 +1,575 @@
+// Online training: exactly one update per sample, in stream order, the stream read once per pass
+// with bounded memory. The main metric is progressive validation (each row is predicted and scored
+// before it is learnt), plus a rolling window of the latest rows.
+//
+// Three update paths, all through tfjs, all giving the one-update-per-sample result:
+// - `fused-kernel` (default for linear/logistic/softmax): a kernel registered with tfjs runs a whole
+//   chunk per call (onlineKernel.ts);
+// - `affine-scan` (squared loss, plain SGD): batched matrix products compose the updates of a block
+//   (affineScan.ts), work a GPU does well;
+// - `tfjs-ops` (MLP, or on request): one generic tfjs step per sample, dispatch-bound.
+import * as tf from '@tensorflow/tfjs-core';
+import { NormalEquations } from './closedForm';
+import { exportLinearModel, exportMlpLayers } from './exportModel';
+import { DIVERGED_ADVICE, LoopControl, now } from './loopControl';
+import { ClassificationTally, PROBABILITY_EPSILON, RegressionTally, RollingWindow, classificationMetrics, regressionMetrics } from './metrics';
+import { GradientOptimizer, ModelParameters, trainStep } from './models';
+import { affineScanBlock } from './affineScan';
+import { createOnlineGlmState, registerOnlineKernels, runOnlineGlmChunk, type OnlineGlmState } from './onlineKernel';
+import { MAX_ONLINE_CLASSES, StreamEncoder } from './streamEncoder';
+import { resolveTask, type Task } from './task';
+import {
+  TrainingInputError,
+  type ChunkSource,
+  type EngineOptions,
+  type LossPoint,
+  type Metrics,
+  type OnlineLayout,
+  type RunStatus,
+  type TrainConfig,
+  type TrainHooks,
+  type TrainResult,
+  type TrainedModel,
+} from './types';
+import type { RowChunk } from '../csv/types';
+
+const SCAN_BLOCK_ROWS = 256;
+const OPS_BLOCK_ROWS = 256;
+
+/** Progressive tallies; `scoring` is on for the first pass only. */
+interface Progress {
+  sumLoss: number;
+  scored: number;
+  regression: RegressionTally;
+  classification: ClassificationTally;
+  rolling: RollingWindow;
+}
+
+/** One update path: trains on encoded rows in order and can predict with the current weights. */
+interface OnlineUpdater {
+  /** Learns `count` encoded rows; returns false when the run diverged (last finite weights kept). */
+  learn(rows: Float32Array, count: number, scoring: boolean): boolean;
+  samplesSeen(): number;
+  /** Σ loss over the rows learnt in the current pass (pre-update losses). */
+  passLoss(): number;
+  resetPass(): void;
+  progressive(): Metrics;
+  rolling(): Metrics;
+  /** Weights as [features+1 × outputs] (bias row last) for linear models. */
+  linearWeights?(): { weights: Float64Array; bias: Float64Array; outputs: number };
+  export(preprocessingColumns: number[], preprocessing: ReturnType<StreamEncoder['preprocessing']>): TrainedModel;
+  dispose(): void;
+}
+
+export async function trainOnline(
+  chunks: ChunkSource,
+  layout: OnlineLayout,
+  config: TrainConfig,
+  hooks?: TrainHooks,
+  options: EngineOptions = {},
+): Promise<TrainResult> {
+  const task = resolveTask(config, layout.targetKind);
+  const passes = Math.max(1, Math.floor(config.epochs));
+  if (passes > 1 && typeof chunks !== 'function')
+    throw new TrainingInputError('more than one online pass needs a re-openable source (pass a factory () => chunks)');
+  const open = (): AsyncIterable<RowChunk> => (typeof chunks === 'function' ? chunks() : chunks);
+  const encoder = new StreamEncoder(layout, config, task, options.categoryCap);
+  const updater = createUpdater(task, encoder.columns, config, options);
+  const control = new LoopControl(hooks);
+  const started = now();
+  const history: LossPoint[] = [];
+  let buffer: Float32Array = new Float32Array(0);
+  let trainingMs = 0;
+  let status: RunStatus = 'completed';
+  let message: string | undefined;
+  let progressive: Metrics | undefined;
+  let rolling: Metrics | undefined;
+
+  try {
+    passes: for (let pass = 0; pass < passes; pass++) {
+      if (pass === 1) encoder.freeze();
+      updater.resetPass();
+      const scoring = pass === 0;
+      let passRows = 0;
+      for await (const chunk of open()) {
+        const chunkStart = now();
+        const encoded = encoder.encode(chunk, buffer);
+        buffer = encoded.rows;
+        const before = updater.passLoss();
+        const healthy = encoded.count > 0 ? updater.learn(encoded.rows, encoded.count, scoring) : true;
+        trainingMs += now() - chunkStart;
+        passRows += encoded.count;
+        if (encoded.count > 0) {
+          const point: LossPoint = {
+            samplesSeen: updater.samplesSeen(),
+            elapsedMs: now() - started,
+            epoch: pass,
+            loss: (updater.passLoss() - before) / encoded.count,
+            kind: 'step',
+          };
+          if (scoring) point.validationLoss = progressiveLoss(updater.progressive());
+          history.push(point);
+          hooks?.onProgress?.([point]);
+        }
+        if (!healthy) {
+          status = 'diverged';
+          message = `diverged after ${updater.samplesSeen()} samples: ${DIVERGED_ADVICE}`;
+          break passes;
+        }
+        if (control.stopped) {
+          status = 'stopped';
+          break passes;
+        }
+        await control.breathe();
+      }
+      if (pass === 0) progressive = updater.progressive();
+      rolling = updater.rolling();
+      const point: LossPoint = {
+        samplesSeen: updater.samplesSeen(),
+        elapsedMs: now() - started,
+        epoch: pass,
+        loss: updater.passLoss() / Math.max(1, passRows),
+        kind: 'epoch',
+      };
+      if (progressive) point.validationLoss = progressiveLoss(progressive);
+      history.push(point);
+      hooks?.onProgress?.([point]);
+    }
+    if (encoder.rowsUsed === 0) throw new TrainingInputError('no usable rows (every row misses the target or a feature)');
+    if (task.kind === 'classification' && encoder.classes.length < 2)
+      throw new TrainingInputError(`target "${layout.target}" has ${encoder.classes.length === 0 ? 'no values' : `one class (${encoder.classes[0]})`}; classification needs at least two`);
+    progressive ??= updater.progressive();
+    rolling ??= updater.rolling();
+
+    const used = encoder.usedColumns();
+    const preprocessing = encoder.preprocessing();
+    const model = updater.export(used, preprocessing);
+    let train: Metrics = progressive;
+    let optimum: TrainResult['optimum'];
+    const equations = encoder.normalEquations;
+    if (equations && updater.linearWeights) {
+      // Exact MSE of the final weights over every row of the stream, from the normal equations.
+      const { weights } = updater.linearWeights();
+      train = streamMetrics(equations, originalUnitWeights(model, layout, encoder, used, weights, config.bias));
+      const solved = equations.solve();
+      optimum = { mse: solved.mse, loss: solved.loss };
+    } else if (typeof chunks === 'function') {
+      train = await evaluatePass(open, encoder, updater, task);
+    } else if (!message) {
+      message = 'train metrics are the progressive ones (a single-use stream cannot be read again)';
+    }
+    return {
+      status,
+      ...(message ? { message } : {}),
+      model,
+      preprocessing,
+      metrics: { train, progressive, rolling },
+      history,
+      rowsUsed: encoder.rowsUsed,
+      rowsSkipped: encoder.rowsSkipped,
+      samplesSeen: updater.samplesSeen(),
+      trainingMs,
+      ...(optimum ? { optimum } : {}),
+    };
+  } finally {
+    updater.dispose();
+  }
+}
+
+function progressiveLoss(metrics: Metrics): number {
+  return 'mse' in metrics ? metrics.mse / 2 : metrics.logLoss;
+}
+
+/** Weights over all encoded columns in original units, bias last, for the normal-equation MSE. */
+function originalUnitWeights(model: TrainedModel, layout: OnlineLayout, encoder: StreamEncoder, used: number[], _raw: Float64Array, bias: boolean): Float64Array {
+  const names = encoder.preprocessing().features;
+  const full = new Float64Array(encoder.columns + (bias ? 1 : 0));
+  used.forEach((column, i) => (full[column] = model.weights[names[i]] ?? 0));
+  if (bias) full[encoder.columns] = model.bias;
+  void layout;
+  return full;
+}
+
+function streamMetrics(equations: NormalEquations, weights: Float64Array): Metrics {
+  const mse = equations.meanSquaredError(weights);
+  const n = Math.max(1, equations.rows);
+  return regressionMetrics(mse * n, equations.sumY, equations.yty, n);
+}
+
+/** A second read with the final weights and frozen statistics (not counted as training time). */
+async function evaluatePass(open: () => AsyncIterable<RowChunk>, encoder: StreamEncoder, updater: OnlineUpdater, task: Task): Promise<Metrics> {
+  encoder.freeze();
+  const regression = new RegressionTally();
+  const classification = new ClassificationTally();
+  let buffer: Float32Array = new Float32Array(0);
+  const probe = updater as OnlineUpdater & { predict?(rows: Float32Array, count: number): Float32Array };
+  const stride = encoder.columns + 1;
+  for await (const chunk of open()) {
+    const encoded = encoder.encode(chunk, buffer);
+    buffer = encoded.rows;
+    if (encoded.count === 0 || !probe.predict) continue;
+    const outputs = probe.predict(encoded.rows, encoded.count);
+    const width = outputs.length / encoded.count;
+    for (let r = 0; r < encoded.count; r++) {
+      const y = encoded.rows[r * stride + encoder.columns];
+      if (task.loss === 'squared') regression.add(outputs[r], y);
+      else if (task.loss === 'logistic') {
+        const p = Math.min(1 - PROBABILITY_EPSILON, Math.max(PROBABILITY_EPSILON, outputs[r]));
+        classification.add(-(y * Math.log(p) + (1 - y) * Math.log(1 - p)), (p >= 0.5 ? 1 : 0) === y);
+      } else {
+        let best = 0;
+        for (let k = 1; k < width; k++) if (outputs[r * width + k] > outputs[r * width + best]) best = k;
+        classification.add(-Math.log(Math.max(PROBABILITY_EPSILON, outputs[r * width + y])), best === y);
+      }
+    }
+  }
+  return task.loss === 'squared' ? regression.metrics() : classification.metrics();
+}
+
+function createUpdater(task: Task, columns: number, config: TrainConfig, options: EngineOptions): OnlineUpdater {
+  const method = options.onlineMethod ?? 'auto';
+  if (config.model === 'mlp' || method === 'tfjs-ops') return new OpsUpdater(task, columns, config);
+  if (method === 'affine-scan') {
+    if (task.loss !== 'squared' || config.optimizer !== 'sgd')
+      throw new TrainingInputError('the affine-scan path applies to squared loss with plain SGD only');
+    return new ScanUpdater(columns, config);
+  }
+  return new KernelUpdater(task, columns, config);
+}
+
+/** Outputs with the current weights, [count × outputs] probabilities (or values for regression). */
+function predictLinear(rows: Float32Array, count: number, columns: number, weights: Float64Array, outputs: number, loss: Task['loss']): Float32Array {
+  return tf.tidy(() => {
+    const stride = columns + 1;
+    const x = tf.slice(tf.tensor2d(rows.subarray(0, count * stride), [count, stride]), [0, 0], [count, columns]);
+    const w = tf.tensor2d(Float32Array.from(weights.subarray(0, columns * outputs)), [columns, outputs]);
+    const b = tf.tensor1d(Float32Array.from(weights.subarray(columns * outputs)));
+    const z = tf.add(tf.matMul(x, w), b);
+    const out = loss === 'squared' ? z : loss === 'logistic' ? tf.sigmoid(z) : tf.softmax(z);
+    return out.dataSync() as Float32Array;
+  });
+}
+
+class KernelUpdater implements OnlineUpdater {
+  private readonly state: OnlineGlmState;
+
+  constructor(
+    private readonly task: Task,
+    private readonly columns: number,
+    private readonly config: TrainConfig,
+  ) {
+    registerOnlineKernels();
+    this.state = createOnlineGlmState({
+      loss: task.loss,
+      features: columns,
+      outputs: task.loss === 'softmax' ? MAX_ONLINE_CLASSES : 1,
+      bias: config.bias,
+      optimizer: config.optimizer,
+      learningRate: config.learningRate,
+      rollingWindow: config.rollingWindow,
+    });
+  }
+
+  learn(rows: Float32Array, count: number, scoring: boolean): boolean {
+    this.state.scoring = scoring;
+    const stride = this.columns + 1;
+    const input = tf.tensor2d(rows.subarray(0, count * stride), [count, stride]);
+    const weights = runOnlineGlmChunk(input, this.state);
+    input.dispose();
+    weights.dispose();
+    return !this.state.diverged;
+  }
+
+  samplesSeen(): number {
+    return this.state.samplesSeen;
+  }
+
+  private passLossSum = 0;
+  private passLossBase = 0;
+  passLoss(): number {
+    return this.state.sumLoss + this.passLossSum - this.passLossBase;
+  }
+
+  resetPass(): void {
+    // The kernel's sums stop on later passes (scoring off); keep a pass total from its own loss.
+    this.passLossBase = this.state.sumLoss + this.passLossSum;
+  }
+
+  progressive(): Metrics {
+    const s = this.state;
+    return this.task.loss === 'squared'
+      ? regressionMetrics(s.sumSquaredError, s.sumY, s.sumYY, s.scored)
+      : classificationMetrics(s.sumLoss, s.correct, s.scored);
+  }
+
+  rolling(): Metrics {
+    return this.task.loss === 'squared' ? this.state.rolling.regression() : this.state.rolling.classification();
+  }
+
+  private outputs(): number {
+    return this.task.loss === 'softmax' ? Math.max(1, this.state.activeOutputs) : 1;
+  }
+
+  /** Compact weights for the classes seen: [columns+1 × active]. */
+  linearWeights(): { weights: Float64Array; bias: Float64Array; outputs: number } {
+    const K = this.state.outputs;
+    const active = this.outputs();
+    const weights = new Float64Array((this.columns + 1) * active);
+    for (let j = 0; j <= this.columns; j++) for (let k = 0; k < active; k++) weights[j * active + k] = this.state.weights[j * K + k];
+    return { weights, bias: weights.subarray(this.columns * active), outputs: active };
+  }
+
+  predict(rows: Float32Array, count: number): Float32Array {
+    const { weights, outputs } = this.linearWeights();
+    return predictLinear(rows, count, this.columns, weights, outputs, this.task.loss);
+  }
+
+  export(used: number[], preprocessing: ReturnType<StreamEncoder['preprocessing']>): TrainedModel {
+    const { weights, bias, outputs } = this.linearWeights();
+    const compact = new Float64Array(used.length * outputs);
+    used.forEach((column, i) => {
+      for (let k = 0; k < outputs; k++) compact[i * outputs + k] = weights[column * outputs + k];
+    });
+    return exportLinearModel(this.config.model, compact, bias, outputs, preprocessing);
+  }
+
+  dispose(): void {}
+}
+
+/** Squared loss + SGD through the affine-map scan, in blocks of SCAN_BLOCK_ROWS. */
+class ScanUpdater implements OnlineUpdater {
+  private weights: tf.Tensor1D;
+  private readonly q: number;
+  private seen = 0;
+  private lossSum = 0;
+  private lossBase = 0;
+  private readonly regression = new RegressionTally();
+  private readonly window: RollingWindow;
+  private lastFinite: Float32Array;
+
+  constructor(
+    private readonly columns: number,
+    private readonly config: TrainConfig,
+  ) {
+    this.q = columns + (config.bias ? 1 : 0);
+    this.weights = tf.zeros([this.q]);
+    this.lastFinite = new Float32Array(this.q);
+    this.window = new RollingWindow(config.rollingWindow);
+  }
+
+  learn(rows: Float32Array, count: number, scoring: boolean): boolean {
+    const stride = this.columns + 1;
+    for (let start = 0; start < count; start += SCAN_BLOCK_ROWS) {
+      const n = Math.min(SCAN_BLOCK_ROWS, count - start);
+      const inputs = new Float32Array(n * this.q);
+      const targets = new Float32Array(n);
+      for (let r = 0; r < n; r++) {
+        const from = (start + r) * stride;
+        inputs.set(rows.subarray(from, from + this.columns), r * this.q);
+        if (this.config.bias) inputs[r * this.q + this.columns] = 1;
+        targets[r] = rows[from + this.columns];
+      }
+      const x = tf.tensor2d(inputs, [n, this.q]);
+      const y = tf.tensor1d(targets);
+      const { predictions, weights } = affineScanBlock(x, y, this.weights, this.config.learningRate);
+      x.dispose();
+      y.dispose();
+      const predicted = predictions.dataSync();
+      predictions.dispose();
+      let blockLoss = 0;
+      for (let r = 0; r < n; r++) {
+        const residual = predicted[r] - targets[r];
+        blockLoss += 0.5 * residual * residual;
+        if (scoring) {
+          this.regression.add(predicted[r], targets[r]);
+          this.window.push(residual * residual, targets[r], false);
+        }
+      }
+      const next = weights.dataSync() as Float32Array;
+      if (!Number.isFinite(blockLoss) || !next.every(Number.isFinite)) {
+        weights.dispose();
+        this.weights.dispose();
+        this.weights = tf.tensor1d(this.lastFinite);
+        return false;
+      }
+      this.lastFinite = next.slice();
+      this.weights.dispose();
+      this.weights = weights;
+      this.seen += n;
+      this.lossSum += blockLoss;
+    }
+    return true;
+  }
+
+  samplesSeen(): number {
+    return this.seen;
+  }
+
+  passLoss(): number {
+    return this.lossSum - this.lossBase;
+  }
+
+  resetPass(): void {
+    this.lossBase = this.lossSum;
+  }
+
+  progressive(): Metrics {
+    return this.regression.metrics();
+  }
+
+  rolling(): Metrics {
+    return this.window.regression();
+  }
+
+  linearWeights(): { weights: Float64Array; bias: Float64Array; outputs: number } {
+    const all = new Float64Array(this.columns + 1);
+    all.set(this.lastFinite.subarray(0, this.q));
+    if (!this.config.bias) all[this.columns] = 0;
+    return { weights: all, bias: all.subarray(this.columns), outputs: 1 };
+  }
+
+  predict(rows: Float32Array, count: number): Float32Array {
+    return predictLinear(rows, count, this.columns, this.linearWeights().weights, 1, 'squared');
+  }
+
+  export(used: number[], preprocessing: ReturnType<StreamEncoder['preprocessing']>): TrainedModel {
+    const { weights, bias } = this.linearWeights();
+    return exportLinearModel(this.config.model, used.map((c) => weights[c]), bias, 1, preprocessing);
+  }
+
+  dispose(): void {
+    this.weights.dispose();
+  }
+}
+
+/** Generic path: one tfjs training step per sample (MLP; dispatch-bound, correct everywhere). */
+class OpsUpdater implements OnlineUpdater {
+  private readonly model: ModelParameters;
+  private readonly optimizer: GradientOptimizer;
+  private readonly outputs: number;
+  private seen = 0;
+  private lossSum = 0;
+  private lossBase = 0;
+  private readonly regression = new RegressionTally();
+  private readonly classification = new ClassificationTally();
+  private readonly window: RollingWindow;
+  private lastFinite: Float32Array[];
+
+  constructor(
+    private readonly task: Task,
+    private readonly columns: number,
+    private readonly config: TrainConfig,
+  ) {
+    this.outputs = task.loss === 'softmax' ? MAX_ONLINE_CLASSES : 1;
+    this.model = new ModelParameters(config.model, columns, this.outputs, config);
+    this.optimizer = new GradientOptimizer(config.optimizer, this.model.variables);
+    this.window = new RollingWindow(config.rollingWindow);
+    this.lastFinite = this.model.snapshot();
+  }
+
+  learn(rows: Float32Array, count: number, scoring: boolean): boolean {
+    const stride = this.columns + 1;
+    for (let start = 0; start < count; start += OPS_BLOCK_ROWS) {
+      const n = Math.min(OPS_BLOCK_ROWS, count - start);
+      const outputs: tf.Tensor[] = [];
+      const losses: tf.Tensor[] = [];
+      for (let r = 0; r < n; r++) {
+        const from = (start + r) * stride;
+        const label = rows[from + this.columns];
+        tf.tidy(() => {
+          const x = tf.tensor2d(rows.subarray(from, from + this.columns), [1, this.columns]);
+          const y =
+            this.task.loss === 'softmax' ? (tf.cast(tf.oneHot(tf.tensor1d([label], 'int32'), this.outputs), 'float32') as tf.Tensor2D) : tf.tensor2d([label], [1, 1]);
+          outputs.push(tf.keep(this.model.forward(x)));
+          losses.push(tf.keep(trainStep(this.model, this.optimizer, this.task.loss, x, y, this.config.learningRate)));
+        });
+      }
+      const predicted = tf.tidy(() => tf.concat(outputs.map((o) => tf.reshape(o, [-1]))).dataSync());
+      const stepLosses = tf.tidy(() => tf.stack(losses).dataSync());
+      tf.dispose([...outputs, ...losses]);
+      let blockLoss = 0;
+      for (let r = 0; r < n; r++) {
+        blockLoss += stepLosses[r];
+        if (!scoring) continue;
+        const y = rows[(start + r) * stride + this.columns];
+        if (this.task.loss === 'squared') {
+          this.regression.add(predicted[r], y);
+          this.window.push((predicted[r] - y) ** 2, y, false);
+        } else if (this.task.loss === 'logistic') {
+          const correct = (predicted[r] >= 0 ? 1 : 0) === y;
+          this.classification.add(stepLosses[r], correct);
+          this.window.push(stepLosses[r], y, correct);
+        } else {
+          let best = 0;
+          for (let k = 1; k < this.outputs; k++) if (predicted[r * this.outputs + k] > predicted[r * this.outputs + best]) best = k;
+          this.classification.add(stepLosses[r], best === y);
+          this.window.push(stepLosses[r], y, best === y);
+        }
+      }
+      if (!Number.isFinite(blockLoss)) {
+        this.model.restore(this.lastFinite);
+        return false;
+      }
+      this.lastFinite = this.model.snapshot();
+      this.seen += n;
+      this.lossSum += blockLoss;
+    }
+    return true;
+  }
+
+  samplesSeen(): number {
+    return this.seen;
+  }
+
+  passLoss(): number {
+    return this.lossSum - this.lossBase;
+  }
+
+  resetPass(): void {
+    this.lossBase = this.lossSum;
+  }
+
+  progressive(): Metrics {
+    return this.task.loss === 'squared' ? this.regression.metrics() : this.classification.metrics();
+  }
+
+  rolling(): Metrics {
+    return this.task.loss === 'squared' ? this.window.regression() : this.window.classification();
+  }
+
+  predict(rows: Float32Array, count: number): Float32Array {
+    return tf.tidy(() => {
+      const stride = this.columns + 1;
+      const x = tf.slice(tf.tensor2d(rows.subarray(0, count * stride), [count, stride]), [0, 0], [count, this.columns]) as tf.Tensor2D;
+      const z = this.model.forward(x);
+      const out = this.task.loss === 'squared' ? z : this.task.loss === 'logistic' ? tf.sigmoid(z) : tf.softmax(z);
+      return out.dataSync() as Float32Array;
+    });
+  }
+
+  export(used: number[], preprocessing: ReturnType<StreamEncoder['preprocessing']>): TrainedModel {
+    if (this.model.type !== 'mlp') {
+      const layer = this.model.layers[0];
+      const all = layer.weights.dataSync();
+      const outputs = this.outputs;
+      const compact = new Float64Array(used.length * outputs);
+      used.forEach((c, i) => {
+        for (let k = 0; k < outputs; k++) compact[i * outputs + k] = all[c * outputs + k];
+      });
+      return exportLinearModel(this.model.type, compact, layer.bias?.dataSync() ?? new Float32Array(outputs), outputs, preprocessing);
+    }
+    return exportMlpLayers(
+      this.model.layers.map((layer) => ({
+        weights: layer.weights.dataSync() as Float32Array,
+        shape: layer.weights.shape as [number, number],
+        bias: layer.bias?.dataSync(),
+        activation: layer.activation,
+      })),
+    );
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.model.dispose();
+  }
+}

@@ -1,0 +1,249 @@
+// Online preprocessing, one row at a time in stream order: missing values (drop, or the running
+// mean), one-hot slots assigned as categories appear (the first cap − 1 get their own column, later
+// ones share "__other__"), running (Welford) standardisation, and the target as a value or a class.
+// Also accumulates the normal equations of the raw data (linear models), from which the exact MSE of
+// the final weights over the whole stream and the least-squares optimum follow without a second pass.
+import type { RowChunk } from '../csv/types';
+import { NormalEquations } from './closedForm';
+import { orderClasses, type Task } from './task';
+import { DEFAULT_CATEGORY_CAP, OTHER_CATEGORY, TrainingInputError, type OnlineLayout, type Preprocessing, type TrainConfig } from './types';
+
+/** Largest number of classes an online softmax model allocates. */
+export const MAX_ONLINE_CLASSES = 64;
+/** Normal equations are kept up to this many encoded columns (their cost is quadratic). */
+const MAX_NORMAL_EQUATION_COLUMNS = 64;
+const POSITIVE_LABELS = new Set(['true', 'yes', 'y', '1', 't']);
+
+interface FeatureSlots {
+  start: number;
+  kind: 'numeric' | 'category';
+  width: number;
+  /** Category code → slot offset (−1: not yet assigned). */
+  slotOfCode: number[];
+  slotNames: string[];
+}
+
+export class StreamEncoder {
+  readonly columns: number;
+  readonly normalEquations?: NormalEquations;
+  private readonly slots: FeatureSlots[];
+  private readonly raw: Float64Array;
+  private readonly imputeSum: Float64Array;
+  private readonly imputeCount: Float64Array;
+  private readonly mean: Float64Array;
+  private readonly m2: Float64Array;
+  private count = 0;
+  private frozen = false;
+  private dropped = 0;
+  private csvSkipped = 0;
+  private classNames: string[] = [];
+  private positiveCode = -1;
+  private readonly standardize: boolean;
+
+  constructor(
+    private readonly layout: OnlineLayout,
+    private readonly config: TrainConfig,
+    private readonly task: Task,
+    categoryCap = DEFAULT_CATEGORY_CAP,
+  ) {
+    if (task.kind === 'regression' && layout.targetKind !== 'numeric')
+      throw new TrainingInputError(`target "${layout.target}" is not numeric; regression needs a numeric target (try --model logistic or softmax)`);
+    if (layout.features.length === 0) throw new TrainingInputError('no features to train on');
+    let start = 0;
+    this.slots = layout.features.map((name, i) => {
+      const kind = layout.featureKinds[i];
+      const width = kind === 'numeric' ? 1 : Math.max(2, categoryCap);
+      const slot: FeatureSlots = { start, kind, width, slotOfCode: [], slotNames: kind === 'numeric' ? [name] : [] };
+      start += width;
+      return slot;
+    });
+    this.columns = start;
+    this.raw = new Float64Array(this.columns);
+    this.imputeSum = new Float64Array(layout.features.length);
+    this.imputeCount = new Float64Array(layout.features.length);
+    this.mean = new Float64Array(this.columns);
+    this.m2 = new Float64Array(this.columns);
+    this.standardize = config.normalize === 'standard';
+    if (task.loss === 'squared' && this.columns + 1 <= MAX_NORMAL_EQUATION_COLUMNS) this.normalEquations = new NormalEquations(this.columns, config.bias);
+  }
+
+  /** After the first pass the statistics are complete; later passes reuse them unchanged. */
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  get rowsSkipped(): number {
+    return this.dropped + this.csvSkipped;
+  }
+
+  get rowsUsed(): number {
+    return this.count;
+  }
+
+  /**
+   * Encodes a chunk into `out` (grown as needed): rows of `columns` standardised features then the
+   * target. Returns the buffer and the number of rows kept.
+   */
+  encode(chunk: RowChunk, out: Float32Array): { rows: Float32Array; count: number } {
+    const width = this.layout.features.length + 1;
+    if (chunk.width !== width) throw new Error(`chunk has ${chunk.width} columns, expected ${width} (features then target)`);
+    const stride = this.columns + 1;
+    if (out.length < chunk.rows * stride) out = new Float32Array(chunk.rows * stride);
+    if (!this.frozen) this.csvSkipped = chunk.skippedRows;
+    const { values } = chunk;
+    const featureCount = this.layout.features.length;
+    let kept = 0;
+    rows: for (let r = 0; r < chunk.rows; r++) {
+      const base = r * width;
+      const y = this.encodeTarget(values[base + featureCount], chunk);
+      if (Number.isNaN(y)) {
+        if (!this.frozen) this.dropped++;
+        continue;
+      }
+      if (this.config.missing === 'drop') {
+        for (let f = 0; f < featureCount; f++) {
+          const v = values[base + f];
+          if (Number.isNaN(v) || (this.slots[f].kind === 'category' && v < 0)) {
+            if (!this.frozen) this.dropped++;
+            continue rows;
+          }
+        }
+      }
+      this.raw.fill(0);
+      for (let f = 0; f < featureCount; f++) {
+        const slot = this.slots[f];
+        const v = values[base + f];
+        if (slot.kind === 'numeric') {
+          if (Number.isNaN(v)) {
+            this.raw[slot.start] = this.imputeCount[f] > 0 ? this.imputeSum[f] / this.imputeCount[f] : 0;
+          } else {
+            this.raw[slot.start] = v;
+            if (!this.frozen) {
+              this.imputeSum[f] += v;
+              this.imputeCount[f]++;
+            }
+          }
+        } else if (v >= 0) {
+          const offset = this.categorySlot(slot, v, chunk.categories[f]);
+          if (offset >= 0) this.raw[slot.start + offset] = 1;
+        }
+      }
+      const out0 = kept * stride;
+      if (!this.frozen) {
+        this.count++;
+        this.normalEquations?.add(this.raw, 0, y);
+        if (this.standardize) {
+          // Welford: the statistics include this row before it is standardised.
+          for (let c = 0; c < this.columns; c++) {
+            const delta = this.raw[c] - this.mean[c];
+            this.mean[c] += delta / this.count;
+            this.m2[c] += delta * (this.raw[c] - this.mean[c]);
+          }
+        }
+      }
+      if (this.standardize) {
+        for (let c = 0; c < this.columns; c++) out[out0 + c] = (this.raw[c] - this.mean[c]) / this.scaleOf(c);
+      } else {
+        for (let c = 0; c < this.columns; c++) out[out0 + c] = this.raw[c];
+      }
+      out[out0 + this.columns] = y;
+      kept++;
+    }
+    return { rows: out, count: kept };
+  }
+
+  private scaleOf(c: number): number {
+    const n = this.count;
+    const std = n > 0 ? Math.sqrt(this.m2[c] / n) : 0;
+    return std > 1e-12 * Math.max(1, Math.abs(this.mean[c])) ? std : 1;
+  }
+
+  private categorySlot(slot: FeatureSlots, code: number, dictionary: string[] | undefined): number {
+    const known = slot.slotOfCode[code];
+    if (known !== undefined && known >= 0) return known;
+    if (this.frozen) return slot.slotNames.length === slot.width ? slot.width - 1 : -1;
+    const name = dictionary?.[code] ?? String(code);
+    let offset: number;
+    if (slot.slotNames.length < slot.width - 1) {
+      offset = slot.slotNames.length;
+      slot.slotNames.push(name);
+    } else {
+      offset = slot.width - 1;
+      if (slot.slotNames.length < slot.width) slot.slotNames.push(OTHER_CATEGORY);
+    }
+    slot.slotOfCode[code] = offset;
+    return offset;
+  }
+
+  /** NaN: the row has no usable target. */
+  private encodeTarget(value: number, chunk: RowChunk): number {
+    if (Number.isNaN(value) || value < 0 && this.layout.targetKind === 'category') return NaN;
+    const { loss } = this.task;
+    if (loss === 'squared') return value;
+    const dictionary = chunk.categories[this.layout.features.length];
+    if (loss === 'logistic') {
+      if (this.layout.targetKind === 'numeric') {
+        if (value === 1) return 1;
+        if (value === 0 || value === -1) return 0;
+        throw new TrainingInputError(`target "${this.layout.target}" has the value ${value}; online logistic regression needs 0/1 labels`);
+      }
+      if (value >= 2)
+        throw new TrainingInputError(`target "${this.layout.target}" has more than two classes; logistic regression is binary (use --model softmax)`);
+      if (this.positiveCode < 0) {
+        // Decided at the first label: "true"/"yes"/1-like names are the positive class.
+        const first = dictionary?.[0] ?? '0';
+        this.positiveCode = POSITIVE_LABELS.has(first.trim().toLowerCase()) ? 0 : 1;
+      }
+      this.classNames = [0, 1].map((label) => dictionary?.[label === 1 ? this.positiveCode : 1 - this.positiveCode] ?? String(label));
+      return value === this.positiveCode ? 1 : 0;
+    }
+    if (this.layout.targetKind === 'numeric' && (!Number.isInteger(value) || value < 0))
+      throw new TrainingInputError(`target "${this.layout.target}" has the value ${value}; online softmax needs class codes 0, 1, 2, …`);
+    if (value >= MAX_ONLINE_CLASSES) throw new TrainingInputError(`target "${this.layout.target}" has over ${MAX_ONLINE_CLASSES} classes`);
+    if (dictionary) this.classNames = dictionary.slice(0, MAX_ONLINE_CLASSES);
+    else while (this.classNames.length <= value) this.classNames.push(String(this.classNames.length));
+    return value;
+  }
+
+  /** Classes in label order, as seen so far. */
+  get classes(): string[] {
+    if (this.task.loss === 'logistic') return this.classNames.length === 2 && this.classNames[0] !== this.classNames[1] ? this.classNames : orderClasses(this.classNames);
+    return this.classNames;
+  }
+
+  /** Encoded columns that ever received a value (unused one-hot slots are left out of reports). */
+  usedColumns(): number[] {
+    const used: number[] = [];
+    for (const slot of this.slots) for (let i = 0; i < slot.slotNames.length; i++) used.push(slot.start + i);
+    return used;
+  }
+
+  /** Final statistics, restricted to `usedColumns()`. */
+  preprocessing(): Preprocessing {
+    const used = this.usedColumns();
+    const names: string[] = [];
+    const categoryMaps: Record<string, string[]> = {};
+    this.slots.forEach((slot, f) => {
+      const column = this.layout.features[f];
+      if (slot.kind === 'numeric') names.push(column);
+      else {
+        categoryMaps[column] = [...slot.slotNames];
+        for (const n of slot.slotNames) names.push(`${column}=${n}`);
+      }
+    });
+    const imputed: Record<string, number> = {};
+    if (this.config.missing === 'mean')
+      this.layout.features.forEach((name, f) => {
+        if (this.slots[f].kind === 'numeric') imputed[name] = this.imputeCount[f] > 0 ? this.imputeSum[f] / this.imputeCount[f] : 0;
+      });
+    return {
+      features: names,
+      means: used.map((c) => (this.standardize ? this.mean[c] : 0)),
+      scales: used.map((c) => (this.standardize ? this.scaleOf(c) : 1)),
+      categoryMaps,
+      ...(this.task.kind === 'classification' ? { targetClasses: this.classes } : {}),
+      missing: this.config.missing,
+      ...(this.config.missing === 'mean' ? { imputed } : {}),
+    };
+  }
+}
