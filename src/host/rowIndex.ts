@@ -1,0 +1,242 @@
+// Where each data row of a CSV starts, found while the file streams past for profiling, so the
+// preview grid can seek to any row of a multi-GB file and read only the bytes it shows.
+// Platform-free: bytes in, offsets out; reading goes through a `RangeSource` the host provides.
+//
+// Memory stays small whatever the file size: only every ROWS_PER_CHECKPOINT-th row start is kept,
+// and a read skips forward from the checkpoint before the requested row.
+import { profileCsv } from '../core/csv';
+import { decodeField, detectDelimiter } from '../core/csv/reader';
+import { CsvTokenizer, DEFAULT_MAX_FIELD_BYTES, END, NEED_MORE } from '../core/csv/tokenizer';
+import type { ByteChunks, CsvDialect, CsvProfile, ReadOptions } from '../core/csv/types';
+
+export const ROWS_PER_CHECKPOINT = 256;
+
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+
+/**
+ * Counts data rows and remembers sparse row start offsets, quote-aware: a line break inside a
+ * quoted field does not end a row. Blank lines are not rows (the CSV tokenizer skips them too), so
+ * row numbers here match the profile's. Fed the file's chunks in order, each used only during
+ * `feed` (sources reuse their buffers).
+ */
+export class RowIndex {
+  /** Data rows whose end has been seen (all rows once `complete`). */
+  rowsIndexed = 0;
+  /** Offset of the first data row (after the header), or -1 before the header's end is seen. */
+  dataStart = -1;
+  bytesIndexed = 0;
+  complete = false;
+
+  private checkpoints = new Float64Array(1024);
+  private checkpointCount = 0;
+  private inQuote = false;
+  /** LF, or CR for old Mac files that have no LF at all (decided on the first chunk). */
+  private lineBreak = -1;
+  private rowStart = 0;
+  private previousByte = -1;
+  private readonly startOffset: number;
+
+  constructor(options: { bom?: boolean } = {}) {
+    this.startOffset = options.bom ? 3 : 0;
+    this.rowStart = this.startOffset;
+  }
+
+  feed(chunk: Uint8Array): void {
+    const base = this.bytesIndexed;
+    const length = chunk.length;
+    if (length === 0) return;
+    if (this.lineBreak < 0) this.lineBreak = chunk.indexOf(LF) >= 0 || chunk.indexOf(CR) < 0 ? LF : CR;
+    const lineBreak = this.lineBreak;
+    // The BOM bytes are not part of the header; skip them on the first chunk.
+    let i = base === 0 ? Math.min(this.startOffset, length) : 0;
+    let nextQuote = this.inQuote ? -1 : indexOrEnd(chunk, QUOTE, i);
+    while (i < length) {
+      if (this.inQuote) {
+        // A doubled quote inside a quoted field closes and reopens it: the same state either way.
+        const closing = chunk.indexOf(QUOTE, i);
+        if (closing < 0) break;
+        this.inQuote = false;
+        i = closing + 1;
+        nextQuote = indexOrEnd(chunk, QUOTE, i);
+        continue;
+      }
+      const newline = indexOrEnd(chunk, lineBreak, i);
+      if (nextQuote < newline) {
+        this.inQuote = true;
+        i = nextQuote + 1;
+        continue;
+      }
+      if (newline === length) break;
+      this.endRow(base + newline, newline > 0 ? chunk[newline - 1] : this.previousByte);
+      i = newline + 1;
+    }
+    this.previousByte = chunk[length - 1];
+    this.bytesIndexed = base + length;
+  }
+
+  /** The input ended: a last row without a final line break still counts. */
+  finish(): void {
+    if (this.complete) return;
+    if (this.bytesIndexed > this.rowStart) this.endRow(this.bytesIndexed, -1);
+    if (this.dataStart < 0) this.dataStart = this.bytesIndexed;
+    this.complete = true;
+  }
+
+  /** Where to start reading for `row`: a checkpoint offset and how many rows to skip from there. */
+  locate(row: number): { offset: number; skip: number } {
+    const checkpoint = Math.min(Math.floor(row / ROWS_PER_CHECKPOINT), this.checkpointCount - 1);
+    if (checkpoint < 0) return { offset: this.dataStart, skip: row };
+    return { offset: this.checkpoints[checkpoint], skip: row - checkpoint * ROWS_PER_CHECKPOINT };
+  }
+
+  /** Checkpoints held: memory is 8 bytes each. */
+  get checkpointsHeld(): number {
+    return this.checkpointCount;
+  }
+
+  private endRow(lineBreakAt: number, byteBefore: number): void {
+    const contentLength = lineBreakAt - this.rowStart;
+    const blank = contentLength === 0 || (contentLength === 1 && this.lineBreak === LF && byteBefore === CR);
+    const nextRowStart = lineBreakAt + 1;
+    if (this.dataStart < 0) {
+      if (blank) {
+        // Blank lines before the header are skipped by the tokenizer as well.
+        this.rowStart = nextRowStart;
+        return;
+      }
+      this.dataStart = nextRowStart;
+      this.addCheckpoint(nextRowStart);
+    } else if (!blank) {
+      this.rowsIndexed++;
+      if (this.rowsIndexed % ROWS_PER_CHECKPOINT === 0) this.addCheckpoint(nextRowStart);
+    }
+    this.rowStart = nextRowStart;
+  }
+
+  private addCheckpoint(offset: number): void {
+    if (this.checkpointCount === this.checkpoints.length) {
+      const grown = new Float64Array(this.checkpoints.length * 2);
+      grown.set(this.checkpoints);
+      this.checkpoints = grown;
+    }
+    this.checkpoints[this.checkpointCount++] = offset;
+  }
+}
+
+function indexOrEnd(bytes: Uint8Array, value: number, from: number): number {
+  const at = bytes.indexOf(value, from);
+  return at < 0 ? bytes.length : at;
+}
+
+/** Random access to a file's bytes (a file handle on Node, the whole file in memory elsewhere). */
+export interface RangeSource {
+  readonly size: number;
+  /** Up to `length` bytes from `offset` (fewer at the end of the file). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close?(): Promise<void>;
+}
+
+/** Passes the chunks on unchanged, indexing rows on the way: one read of the file serves both. */
+export async function* indexWhileReading(chunks: ByteChunks, index: RowIndex): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    index.feed(chunk);
+    yield chunk;
+  }
+  index.finish();
+}
+
+/**
+ * The inspector's profiling pass: the CSV layer's profile, with rows indexed in the same read.
+ * Malformed rows are listed as problems rather than stopping the profile.
+ */
+export function profileWithRowIndex(chunks: ByteChunks, index: RowIndex, options: ReadOptions = {}): Promise<CsvProfile> {
+  return profileCsv(indexWhileReading(chunks, index), { ...options, skipMalformedRows: true });
+}
+
+const HEAD_BYTES = 64 * 1024;
+const FIRST_READ_BYTES = 64 * 1024;
+/** A read never grows beyond this: a row longer than that is shown cut. */
+const MAX_READ_BYTES = 16 * 1024 * 1024;
+/** Field text sent to the grid is cut here: a cell shows a few hundred characters at most. */
+export const MAX_CELL_CHARS = 500;
+
+export interface FileHead {
+  delimiter: CsvDialect['delimiter'];
+  bom: boolean;
+  header: string[];
+}
+
+/** The header and delimiter, from the first bytes: the grid needs them before profiling ends. */
+export async function readFileHead(source: RangeSource): Promise<FileHead> {
+  let head = await source.read(0, Math.min(HEAD_BYTES, source.size));
+  const bom = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  if (bom) head = head.subarray(3);
+  const delimiter = detectDelimiter(head, source.size <= HEAD_BYTES);
+  const tokenizer = new CsvTokenizer({ delimiter: delimiter.charCodeAt(0), maxFieldBytes: HEAD_BYTES });
+  tokenizer.feed(head, true);
+  const header: string[] = [];
+  try {
+    if (tokenizer.nextRow() !== END) {
+      for (let k = 0; k < tokenizer.fieldCount; k++) header.push(cellText(tokenizer, k));
+    }
+  } catch {
+    // A header longer than the head or with a broken quote: the profile reports it properly.
+  }
+  return { delimiter, bom, header };
+}
+
+export interface RowBlock {
+  start: number;
+  rows: string[][];
+  /** Why fewer rows than asked came back, when it is not the end of the file. */
+  note?: string;
+}
+
+/** Rows `start .. start + count` (as far as indexed), read by seeking to the nearest checkpoint. */
+export async function readRows(index: RowIndex, source: RangeSource, delimiter: CsvDialect['delimiter'], start: number, count: number): Promise<RowBlock> {
+  const available = Math.max(0, Math.min(count, index.rowsIndexed - start));
+  const rows: string[][] = [];
+  if (available === 0 || index.dataStart < 0) return { start, rows };
+  const { offset, skip } = index.locate(start);
+  const tokenizer = new CsvTokenizer({ delimiter: delimiter.charCodeAt(0), maxFieldBytes: DEFAULT_MAX_FIELD_BYTES });
+  let position = offset;
+  let readSize = FIRST_READ_BYTES;
+  let skipped = 0;
+  let final = false;
+  try {
+    tokenizer.feed(new Uint8Array(0), false);
+    while (rows.length < available) {
+      const status = tokenizer.nextRow();
+      if (status === NEED_MORE) {
+        if (final) break;
+        const bytes = await source.read(position, readSize);
+        position += bytes.length;
+        final = bytes.length === 0 || position >= source.size;
+        tokenizer.feed(bytes, final);
+        readSize = Math.min(readSize * 2, MAX_READ_BYTES);
+        continue;
+      }
+      if (status === END) break;
+      if (skipped < skip) {
+        skipped++;
+        continue;
+      }
+      const row: string[] = [];
+      for (let k = 0; k < tokenizer.fieldCount; k++) row.push(cellText(tokenizer, k));
+      rows.push(row);
+    }
+  } catch (error) {
+    return { start, rows, note: error instanceof Error ? error.message : String(error) };
+  }
+  return { start, rows };
+}
+
+function cellText(tokenizer: CsvTokenizer, field: number): string {
+  const start = tokenizer.fieldStarts[field];
+  // Decode a little more than shown so a cut never splits a character in a visible way.
+  const end = Math.min(tokenizer.fieldEnds[field], start + MAX_CELL_CHARS * 4);
+  const text = decodeField(tokenizer.bytes, start, end, tokenizer.fieldFlags[field]);
+  return text.length > MAX_CELL_CHARS ? `${text.slice(0, MAX_CELL_CHARS)}…` : text;
+}

@@ -1,0 +1,116 @@
+// The inspector's row index: row starts found quote-aware in one streaming pass, rows read back by
+// seeking, and the same row count as the CSV layer's profile.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { profileCsv, readCsvRecords } from '../../src/core/csv';
+import { profileWithRowIndex, readFileHead, readRows, RowIndex, ROWS_PER_CHECKPOINT, type RangeSource } from '../../src/host/rowIndex';
+
+const encoder = new TextEncoder();
+
+function memorySource(bytes: Uint8Array): RangeSource & { reads: number; bytesRead: number } {
+  const source = {
+    size: bytes.length,
+    reads: 0,
+    bytesRead: 0,
+    async read(offset: number, length: number) {
+      source.reads++;
+      const slice = bytes.slice(offset, Math.min(bytes.length, offset + length));
+      source.bytesRead += slice.length;
+      return slice;
+    },
+  };
+  return source;
+}
+
+/** Chunks of every size from 1 byte up: row and quote boundaries fall everywhere. */
+function* chunked(bytes: Uint8Array, size: number): Generator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+function indexOf(text: string, chunkSize = 7): { index: RowIndex; bytes: Uint8Array } {
+  const bytes = encoder.encode(text);
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const index = new RowIndex({ bom });
+  for (const chunk of chunked(bytes, chunkSize)) index.feed(chunk);
+  index.finish();
+  return { index, bytes };
+}
+
+test('a line break inside quotes does not end a row; doubled quotes keep the state', () => {
+  const text = 'a,b\n1,"two\nlines"\n3,"say ""hi""\r\n, ok"\n5,6';
+  for (const size of [1, 2, 3, 5, 64]) {
+    const { index } = indexOf(text, size);
+    assert.equal(index.rowsIndexed, 3, `chunk size ${size}`);
+    assert.equal(index.dataStart, 4);
+  }
+});
+
+test('blank lines and a missing final line break count as the tokenizer counts them', async () => {
+  const text = '\n\nx,y\r\n1,2\r\n\r\n3,4\n\n5,6';
+  const { index, bytes } = indexOf(text, 3);
+  const profile = await profileCsv([bytes]);
+  assert.equal(index.rowsIndexed, profile.rows);
+  assert.equal(index.rowsIndexed, 3);
+});
+
+test('CR-only line endings are indexed too', () => {
+  const { index } = indexOf('a,b\r1,2\r3,4\r', 4);
+  assert.equal(index.rowsIndexed, 2);
+});
+
+test('a BOM is not part of the header; header-only and empty files have no rows', async () => {
+  assert.equal(indexOf('\ufeffa,b\n1,2\n').index.rowsIndexed, 1);
+  assert.equal(indexOf('a,b\n').index.rowsIndexed, 0);
+  assert.equal(indexOf('a,b').index.rowsIndexed, 0);
+  assert.equal(indexOf('').index.rowsIndexed, 0);
+  const head = await readFileHead(memorySource(encoder.encode('\ufeff"na;me";value\nx;1\n')));
+  assert.deepEqual(head, { delimiter: ';', bom: true, header: ['na;me', 'value'] });
+});
+
+test('rows read by seeking equal the parsed records, anywhere in a file of many checkpoints', async () => {
+  const lines = ['id,text,value'];
+  const rowCount = ROWS_PER_CHECKPOINT * 5 + 17;
+  for (let r = 0; r < rowCount; r++) {
+    const text = r % 7 === 0 ? `"multi\nline ""${r}"", with comma"` : `plain${r}`;
+    lines.push(`${r},${text},${r * 0.5}`);
+    if (r % 50 === 0) lines.push('');
+  }
+  const bytes = encoder.encode(lines.join('\n') + '\n');
+  const expected = (await readCsvRecords([bytes])).records;
+  const index = new RowIndex();
+  const profile = await profileWithRowIndex(chunked(bytes, 4093), index);
+  assert.equal(index.rowsIndexed, rowCount);
+  assert.equal(profile.rows, rowCount);
+  assert.equal(index.checkpointsHeld, Math.floor(rowCount / ROWS_PER_CHECKPOINT) + 1);
+
+  const source = memorySource(bytes);
+  for (const start of [0, 1, ROWS_PER_CHECKPOINT - 1, ROWS_PER_CHECKPOINT, 3 * ROWS_PER_CHECKPOINT + 5, rowCount - 3]) {
+    const block = await readRows(index, source, ',', start, 10);
+    assert.equal(block.start, start);
+    assert.deepEqual(block.rows, expected.slice(start, Math.min(start + 10, rowCount)), `rows from ${start}`);
+  }
+  // Seeking: a read near the end touches a small part of the file, not all of it.
+  source.bytesRead = 0;
+  await readRows(index, source, ',', rowCount - 5, 5);
+  assert.ok(source.bytesRead < bytes.length / 4, `read ${source.bytesRead} of ${bytes.length} bytes`);
+});
+
+test('rows not indexed yet are not read; reading while indexing sees the rows so far', async () => {
+  const bytes = encoder.encode('a\n' + Array.from({ length: 1000 }, (_, i) => String(i)).join('\n') + '\n');
+  const index = new RowIndex();
+  index.feed(bytes.subarray(0, 200));
+  const partial = index.rowsIndexed;
+  assert.ok(partial > 0 && partial < 1000);
+  const block = await readRows(index, memorySource(bytes), ',', partial - 2, 10);
+  assert.deepEqual(block.rows, [[String(partial - 2)], [String(partial - 1)]]);
+});
+
+test('a broken row in the preview gives the rows before it and a note, not an exception', async () => {
+  const bytes = encoder.encode('a,b\n1,2\n3,"x"y\n5,6\n');
+  const index = new RowIndex();
+  index.feed(bytes);
+  index.finish();
+  const block = await readRows(index, memorySource(bytes), ',', 0, 3);
+  assert.deepEqual(block.rows, [['1', '2']]);
+  assert.match(block.note ?? '', /after a closing quote/);
+});
