@@ -89,3 +89,15 @@ function ioError(path: string, error: unknown): CsvError {
   const reason = REASONS[code] ?? (error instanceof Error ? error.message : String(error));
   return new CsvError('io', `cannot read ${path}: ${reason}`);
 }
+
+/** Size in bytes of a readable regular file; `CsvError('io')` otherwise. */
+export async function fileSize(path: string): Promise<number> {
+  let stats;
+  try {
+    stats = await fs.stat(path);
+  } catch (error) {
+    throw ioError(path, error);
+  }
+  if (stats.isDirectory()) throw new CsvError('io', `cannot read ${path}: it is a directory`);
+  return stats.size;
+}

@@ -399,6 +399,7 @@ function invalidUtf8(bytes: Uint8Array, i: number, end: number, line: number, fi
 }
 
 function describeByte(byte: number): string {
+  if (byte === 0x20) return 'space';
   return byte >= 0x21 && byte < 0x7f ? `character '${String.fromCharCode(byte)}'` : `byte 0x${byte.toString(16).padStart(2, '0')}`;
 }
 

@@ -1,0 +1,134 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadColumns, profileCsv, readRowChunks, RowChunk } from '../../src/core/csv/index';
+import { encoder } from './csv-helpers';
+
+const source = (text: string) => [encoder.encode(text)];
+
+describe('profileCsv', () => {
+  it('infers types over the whole file, with strict numbers and identifiers', async () => {
+    const lines = ['id,zip,price,label,flag,when,note,late,empty'];
+    for (let i = 1; i <= 200; i++) {
+      const zip = i === 150 ? '02210' : String(10000 + i);
+      const price = i === 7 ? '' : i === 8 ? 'NA' : (i * 0.5).toString();
+      // `late` looks numeric for 199 rows: only the whole file shows it is not.
+      const late = i === 200 ? '1,5' : String(i);
+      lines.push(`${i},${zip},${price},${i % 3 === 0 ? 'red' : 'blue'},${i % 2 === 0 ? 'true' : 'false'},2024-01-${String((i % 28) + 1).padStart(2, '0')},"note ${i}",${late === '1,5' ? '"1,5"' : late},`);
+    }
+    const profile = await profileCsv(source(lines.join('\n') + '\n'));
+    const byName = new Map(profile.columns.map((c) => [c.name, c]));
+    assert.equal(profile.rows, 200);
+    assert.equal(byName.get('id')!.type, 'integer');
+    assert.equal(byName.get('zip')!.type, 'text'); // leading zero: an identifier, 200 distinct
+    assert.equal(byName.get('price')!.type, 'number');
+    assert.equal(byName.get('price')!.missing, 2);
+    assert.equal(byName.get('label')!.type, 'category');
+    assert.deepEqual(byName.get('label')!.topCategories, [{ value: 'blue', count: 134 }, { value: 'red', count: 66 }]);
+    assert.equal(byName.get('flag')!.type, 'boolean');
+    assert.equal(byName.get('when')!.type, 'date');
+    assert.equal(byName.get('note')!.type, 'text');
+    assert.equal(byName.get('late')!.type, 'text');
+    assert.equal(byName.get('empty')!.type, 'empty');
+    assert.equal(byName.get('empty')!.missing, 200);
+  });
+
+  it('ZIP codes with leading zeros stay categories when few', async () => {
+    const profile = await profileCsv(source('zip\n02210\n02139\n02210\n10001\n02139\n02210\n'));
+    assert.equal(profile.columns[0].type, 'category');
+    assert.equal(profile.columns[0].topCategories![0].value, '02210');
+  });
+
+  it('computes count, missing, min, max, mean, sample std (Welford) and a histogram', async () => {
+    const values = Array.from({ length: 5000 }, (_, i) => ((i * 7919) % 1000) / 10 - 20);
+    const text = 'x\n' + values.map(String).join('\n') + '\n\n';
+    const [column] = (await profileCsv(source(text))).columns;
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1);
+    assert.equal(column.count, 5000);
+    assert.equal(column.min, Math.min(...values));
+    assert.equal(column.max, Math.max(...values));
+    assert.ok(Math.abs(column.mean! - mean) < 1e-9);
+    assert.ok(Math.abs(column.std! - Math.sqrt(variance)) < 1e-9);
+    const histogram = column.histogram!;
+    assert.equal(histogram.counts.reduce((a, b) => a + b, 0), 5000);
+    assert.ok(histogram.min <= column.min! && histogram.max >= column.max!);
+    assert.ok(histogram.counts.length >= 16);
+  });
+
+  it('keeps the histogram and distinct table bounded when the range keeps growing', async () => {
+    const values = Array.from({ length: 30000 }, (_, i) => (i % 2 === 0 ? i : -i) * 1.5);
+    const [column] = (await profileCsv(source('x\n' + values.join('\n')))).columns;
+    assert.ok(column.histogram!.counts.length <= 64);
+    assert.equal(column.histogram!.counts.reduce((a, b) => a + b, 0), 30000);
+    assert.equal(column.distinct, 10000);
+    assert.equal(column.distinctCapped, true);
+  });
+});
+
+describe('loadColumns and readRowChunks', () => {
+  const text = 'x,color,y\n1.5,red,3\n,blue,4\n2.5,,x\n-1e3,red,6\n';
+
+  it('loads Float32 columns (NaN for missing or not a number) and Int32 category codes (-1 missing)', async () => {
+    const loaded = await loadColumns(source(text), [
+      { name: 'y', kind: 'numeric' },
+      { name: 'color', kind: 'category' },
+      { name: 'x', kind: 'numeric' },
+    ]);
+    assert.equal(loaded.rows, 4);
+    const [y, color, x] = loaded.columns;
+    assert.ok(y.kind === 'numeric' && y.values instanceof Float32Array);
+    assert.deepEqual(Array.from(y.values), [3, 4, NaN, 6]);
+    assert.ok(color.kind === 'category' && color.codes instanceof Int32Array);
+    assert.deepEqual(Array.from(color.codes), [0, 1, -1, 0]);
+    assert.deepEqual(color.categories, ['red', 'blue']);
+    assert.ok(x.kind === 'numeric');
+    assert.deepEqual(Array.from(x.values), [1.5, NaN, 2.5, -1000]);
+  });
+
+  it('grows its buffers past the first allocation, presized or not', async () => {
+    const rows = 150_000;
+    const big = 'a,b\n' + Array.from({ length: rows }, (_, i) => `${i},${i % 7}`).join('\n');
+    for (const totalBytes of [undefined, big.length, 10]) {
+      const loaded = await loadColumns(source(big), [{ name: 'a', kind: 'numeric' }], { totalBytes });
+      assert.equal(loaded.rows, rows);
+      const [a] = loaded.columns;
+      assert.ok(a.kind === 'numeric');
+      assert.equal(a.values.length, rows);
+      assert.equal(a.values[rows - 1], rows - 1);
+    }
+  });
+
+  it('hands out row chunks only when asked (backpressure), in file order, with line numbers', async () => {
+    let chunksRead = 0;
+    const lines = Array.from({ length: 20_000 }, (_, i) => `${i},${i % 2 ? 'odd' : 'even'}\n`);
+    async function* slowSource(): AsyncGenerator<Uint8Array> {
+      yield encoder.encode('n,parity\n');
+      for (let i = 0; i < lines.length; i += 100) {
+        chunksRead++;
+        yield encoder.encode(lines.slice(i, i + 100).join(''));
+      }
+    }
+    const chunks = readRowChunks(slowSource(), [{ name: 'parity', kind: 'category' }, { name: 'n', kind: 'numeric' }], { chunkRows: 25 });
+    const first = (await chunks.next()).value as RowChunk;
+    // The first 64 KiB are read to detect the delimiter; beyond that, nothing until asked.
+    const readAfterFirst = chunksRead;
+    assert.ok(readAfterFirst < 100, `read ${readAfterFirst} of 200 source chunks for 25 rows`);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(chunksRead, readAfterFirst);
+    assert.equal(first.rows, 25);
+    assert.equal(first.width, 2);
+    assert.equal(first.firstLine, 2);
+    assert.deepEqual(Array.from(first.values.subarray(0, 4)), [0, 0, 1, 1]);
+    assert.deepEqual(first.categories[0], ['even', 'odd']);
+    let rows = first.rows;
+    let last = first;
+    for await (const chunk of chunks) {
+      rows += chunk.rows;
+      last = chunk;
+    }
+    assert.equal(rows, 20_000);
+    assert.equal(chunksRead, 200);
+    assert.equal(last.values[(last.rows - 1) * 2 + 1], 19_999);
+    assert.equal(last.firstLine, 2 + 19_975);
+  });
+});
