@@ -1,0 +1,320 @@
+// `csv-trainer train FILE --target COL --mode batch|online …`: the same engine and report as the
+// extension. Exit codes: 0 done, 2 bad input or arguments (one line on stderr, nothing written),
+// 3 diverged (report written with status "diverged").
+import { createHash, type Hash } from 'node:crypto';
+import { existsSync, readSync, openSync, closeSync } from 'node:fs';
+import * as path from 'node:path';
+import packageJson from '../../package.json';
+import { loadColumns, profileCsv, readRowChunks } from '../core/csv/index';
+import { CsvError, type ColumnKind, type ColumnProfile, type ColumnRequest } from '../core/csv/types';
+import { buildReport, validateReport } from '../core/report';
+import {
+  DEFAULT_CONFIG,
+  TrainingInputError,
+  resolveTask,
+  selectBackend,
+  trainBatch,
+  trainOnline,
+  type BackendPreference,
+  type LossPoint,
+  type TrainConfig,
+  type TrainResult,
+} from '../core/training/index';
+import { fileChunksSync, fileSize } from '../node/fileSource';
+import { writeReportAtomically } from '../node/reportWriter';
+import { EXIT_DIVERGED, EXIT_OK, UsageError, type CliIo } from './io';
+
+const USAGE = `usage: csv-trainer train FILE --target COL [--features A,B,…] --mode batch|online
+                  [--model linear|logistic|softmax|mlp] [--hidden 64,64]
+                  [--lr 0.01] [--batch-size 32] [--epochs 10] [--seed 42]
+                  [--shuffle true|false] [--normalize standard|none] [--bias true|false]
+                  [--validation-split 0.2] [--backend auto|cpu|wasm]
+                  [--out REPORT.json] [--quiet]`;
+
+/** Column types are inferred from the file's first bytes (a full profile would read it twice). */
+const TYPE_SAMPLE_BYTES = 4 * 1024 * 1024;
+const ONLINE_CHUNK_ROWS = 16384;
+const DEFAULT_REPORTS_FOLDER = path.join('.csv-trainer', 'runs');
+
+interface TrainArguments {
+  file: string;
+  target: string;
+  features?: string[];
+  config: TrainConfig;
+  backend: BackendPreference;
+  out?: string;
+  quiet: boolean;
+}
+
+export async function runTrain(args: string[], io: CliIo): Promise<number> {
+  const started = performance.now();
+  const parsed = parseArguments(args);
+  const { file } = parsed;
+  const absolute = path.isAbsolute(file) ? file : path.resolve(io.cwd, file);
+  const fail = (message: string): never => {
+    throw new UsageError(`${file}: ${message}`);
+  };
+  try {
+    if (!existsSync(absolute)) fail('no such file');
+    const { columns, wholeFile } = await sampleColumnTypes(absolute);
+    const byName = new Map(columns.map((c) => [c.name, c]));
+    const targetProfile = byName.get(parsed.target) ?? fail(`unknown target column "${parsed.target}" (columns: ${columns.map((c) => c.name).join(', ')})`);
+    const config = parsed.config;
+    const targetKind = targetKindFor(config, targetProfile, fail);
+    const task = resolveTask(config, targetKind);
+    // On a sample that is the whole file this is exact; otherwise the engine checks at the end.
+    if (task.kind === 'classification' && wholeFile && targetProfile.distinct < 2)
+      fail(`target "${parsed.target}" has ${targetProfile.distinct === 0 ? 'no values' : 'one class'}; classification needs at least two`);
+    const featureNames = parsed.features ?? columns.filter((c) => c.name !== parsed.target && (c.type === 'number' || c.type === 'integer')).map((c) => c.name);
+    if (featureNames.length === 0) fail('no numeric feature columns (name them with --features)');
+    const featureRequests: ColumnRequest[] = featureNames.map((name) => {
+      const profile = byName.get(name) ?? fail(`unknown feature column "${name}" (columns: ${columns.map((c) => c.name).join(', ')})`);
+      if (name === parsed.target) fail(`column "${name}" is both the target and a feature`);
+      return { name, kind: featureKindFor(profile, fail) };
+    });
+    const requests = [...featureRequests, { name: parsed.target, kind: targetKind }];
+
+    const backend = await selectBackend(parsed.backend, { browser: false, wasmPath: wasmDirectory(), workload: config.mode === 'batch' ? 'batch' : 'per-sample' });
+    const progress = io.stderrIsTTY && !parsed.quiet ? progressPrinter(io) : undefined;
+    const hash = createHash('sha256');
+    const totalBytes = await fileSize(absolute);
+    let rows = 0;
+    let result: TrainResult;
+    if (config.mode === 'batch') {
+      const loaded = await loadColumns(hashing(fileChunksSync(absolute), hash), requests, { totalBytes });
+      rows = loaded.rows + loaded.skippedRows;
+      const [target, ...reversedFeatures] = [...loaded.columns].reverse();
+      result = await trainBatch({ features: reversedFeatures.reverse(), target }, config, { onProgress: progress });
+      result.rowsSkipped += loaded.skippedRows;
+    } else {
+      let pass = 0;
+      const open = () => {
+        pass++;
+        const bytes = fileChunksSync(absolute);
+        return readRowChunks(pass === 1 ? hashing(bytes, hash) : bytes, requests, { chunkRows: ONLINE_CHUNK_ROWS, totalBytes });
+      };
+      const layout = { features: featureNames, target: parsed.target, featureKinds: featureRequests.map((r) => r.kind), targetKind };
+      result = await trainOnline(open, layout, config, { onProgress: progress });
+      rows = result.rowsUsed + result.rowsSkipped;
+    }
+    progress?.([], true);
+
+    const report = buildReport({
+      tool: { name: 'csv-trainer', version: packageJson.version },
+      mode: config.mode,
+      config,
+      result,
+      dataset: {
+        path: path.relative(io.cwd, absolute).split(path.sep).join('/'),
+        sha256: hash.digest('hex'),
+        rows,
+        target: parsed.target,
+        features: featureNames,
+      },
+      backend,
+      durationMs: performance.now() - started,
+    });
+    const problems = validateReport(report);
+    if (problems.length > 0) throw new Error(`the run report does not match its schema: ${problems.slice(0, 3).join('; ')}`);
+    const outPath = parsed.out ? path.resolve(io.cwd, parsed.out) : path.join(io.cwd, DEFAULT_REPORTS_FOLDER, `${timestamp()}-${config.mode}.json`);
+    const written = await writeReportAtomically(path.dirname(outPath), path.basename(outPath), report, { workspaceRoot: io.cwd });
+    const shown = path.relative(io.cwd, written);
+    if (!parsed.quiet) io.stdout(summary(report, shown.startsWith('..') || path.isAbsolute(shown) ? written : shown));
+    if (result.status === 'diverged') {
+      io.stderr(`csv-trainer: ${file}: ${result.message ?? 'training diverged'}\n`);
+      return EXIT_DIVERGED;
+    }
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof TrainingInputError) throw new UsageError(`${file}: ${error.message}`);
+    if (error instanceof CsvError) {
+      const where = error.line !== undefined ? `:${error.line}${error.column !== undefined ? `:${error.column}` : ''}` : '';
+      const message = error.code === 'io' ? error.message.replace(absolute, file) : `${file}${where}: ${error.message}`;
+      throw new CsvError(error.code, message, error.line, error.column);
+    }
+    throw error;
+  }
+}
+
+// ---- Arguments ----
+
+function parseArguments(args: string[]): TrainArguments {
+  const values = new Map<string, string>();
+  const files: string[] = [];
+  let quiet = false;
+  const known = new Set(['target', 'features', 'mode', 'model', 'hidden', 'lr', 'batch-size', 'epochs', 'seed', 'shuffle', 'normalize', 'bias', 'validation-split', 'backend', 'out']);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--quiet') {
+      quiet = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) {
+      files.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq >= 0 ? eq : undefined);
+    if (!known.has(name)) throw new UsageError(`unknown option "--${name}"\n${USAGE}`);
+    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    values.set(name, value);
+  }
+  if (files.length !== 1) throw new UsageError(files.length === 0 ? `missing FILE\n${USAGE}` : `one FILE only (got ${files.join(', ')})`);
+  const file = files[0];
+  const bad = (flag: string, expected: string): never => {
+    throw new UsageError(`${file}: --${flag} must be ${expected} (got "${values.get(flag)}")`);
+  };
+  const choice = <T extends string>(flag: string, options: readonly T[], fallback: T): T => {
+    const value = values.get(flag);
+    if (value === undefined) return fallback;
+    return (options as readonly string[]).includes(value) ? (value as T) : bad(flag, options.join(' or '));
+  };
+  const number = (flag: string, fallback: number, valid: (n: number) => boolean, expected: string, integer = false): number => {
+    const value = values.get(flag);
+    if (value === undefined) return fallback;
+    const n = value.trim() === '' ? NaN : Number(value);
+    return Number.isFinite(n) && (!integer || Number.isInteger(n)) && valid(n) ? n : bad(flag, expected);
+  };
+  const flag = (name: string, fallback: boolean): boolean => choice(name, ['true', 'false'] as const, fallback ? 'true' : 'false') === 'true';
+
+  const target = values.get('target');
+  if (!target) throw new UsageError(`${file}: --target is required\n${USAGE}`);
+  if (!values.has('mode')) throw new UsageError(`${file}: --mode batch|online is required`);
+  const mode = choice('mode', ['batch', 'online'] as const, 'batch');
+  const features = values.has('features') ? values.get('features')!.split(',').map((f) => f.trim()) : undefined;
+  if (features && (features.length === 0 || features.some((f) => f === ''))) bad('features', 'a comma-separated list of column names');
+  const hiddenText = values.get('hidden');
+  const hidden = hiddenText === undefined ? DEFAULT_CONFIG.hidden : hiddenText.split(',').map((h) => Number(h.trim()));
+  if (hidden.some((h) => !Number.isInteger(h) || h < 1 || h > 4096)) bad('hidden', 'layer sizes like 64,64');
+  const config: TrainConfig = {
+    ...DEFAULT_CONFIG,
+    mode,
+    model: choice('model', ['linear', 'logistic', 'softmax', 'mlp'] as const, 'linear'),
+    hidden,
+    learningRate: number('lr', DEFAULT_CONFIG.learningRate, (n) => n > 0 && n <= 10, 'a number in (0, 10]'),
+    batchSize: number('batch-size', DEFAULT_CONFIG.batchSize, (n) => n >= 1 && n <= 1048576, 'an integer from 1 to 1048576', true),
+    epochs: number('epochs', DEFAULT_CONFIG.epochs, (n) => n >= 1 && n <= 100000, 'an integer from 1 to 100000', true),
+    seed: number('seed', DEFAULT_CONFIG.seed, (n) => n >= 0 && n <= 4294967295, 'an integer from 0 to 4294967295', true),
+    // Online training keeps the stream's order by definition.
+    shuffle: mode === 'online' ? false : flag('shuffle', true),
+    normalize: choice('normalize', ['standard', 'none'] as const, 'standard'),
+    bias: flag('bias', true),
+    validationSplit: mode === 'online' ? 0 : number('validation-split', DEFAULT_CONFIG.validationSplit, (n) => n >= 0 && n <= 0.9, 'a number from 0 to 0.9'),
+  };
+  return {
+    file,
+    target,
+    features,
+    config,
+    backend: choice('backend', ['auto', 'cpu', 'wasm'] as const, 'auto'),
+    out: values.get('out'),
+    quiet,
+  };
+}
+
+// ---- Columns ----
+
+/** Profiles the first TYPE_SAMPLE_BYTES of the file, cut at a line end. */
+async function sampleColumnTypes(file: string): Promise<{ columns: ColumnProfile[]; wholeFile: boolean }> {
+  const descriptor = openSync(file, 'r');
+  let sample: Uint8Array;
+  let wholeFile = true;
+  try {
+    const buffer = new Uint8Array(TYPE_SAMPLE_BYTES);
+    const length = readSync(descriptor, buffer, 0, TYPE_SAMPLE_BYTES, 0);
+    sample = buffer.subarray(0, length);
+    if (length === TYPE_SAMPLE_BYTES) {
+      wholeFile = false;
+      const lastNewline = sample.lastIndexOf(10);
+      if (lastNewline > 0) sample = sample.subarray(0, lastNewline + 1);
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+  const profile = await profileCsv([sample], { skipMalformedRows: true });
+  return { columns: profile.columns, wholeFile };
+}
+
+function targetKindFor(config: TrainConfig, profile: ColumnProfile, fail: (m: string) => never): ColumnKind {
+  const numeric = profile.type === 'number' || profile.type === 'integer';
+  if (profile.type === 'empty') fail(`target "${profile.name}" is empty`);
+  if (config.model === 'linear' || (config.model === 'mlp' && numeric)) {
+    if (!numeric) fail(`target "${profile.name}" is ${profile.type}, not numeric; regression needs a numeric target (try --model logistic or softmax)`);
+    return 'numeric';
+  }
+  return 'category';
+}
+
+function featureKindFor(profile: ColumnProfile, fail: (m: string) => never): ColumnKind {
+  switch (profile.type) {
+    case 'number':
+    case 'integer':
+      return 'numeric';
+    case 'boolean':
+    case 'category':
+    case 'text':
+      return 'category';
+    default:
+      return fail(`feature "${profile.name}" is ${profile.type}; only numeric and categorical features are supported`);
+  }
+}
+
+// ---- Helpers ----
+
+/** Hashes the bytes as they are read, so the sha256 costs no second read of the file. */
+function* hashing(chunks: Iterable<Uint8Array>, hash: Hash): Iterable<Uint8Array> {
+  for (const chunk of chunks) {
+    hash.update(chunk);
+    yield chunk;
+  }
+}
+
+/** The built CLI has dist/wasm beside it; from sources, the package's own dist folder. */
+function wasmDirectory(): string | undefined {
+  const bundled = path.join(__dirname, 'wasm');
+  if (existsSync(path.join(bundled, 'tfjs-backend-wasm.wasm'))) return bundled + path.sep;
+  try {
+    return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+  } catch {
+    return undefined;
+  }
+}
+
+function timestamp(date = new Date()): string {
+  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+}
+
+function progressPrinter(io: CliIo): (points: LossPoint[], done?: boolean) => void {
+  let last = 0;
+  return (points, done = false) => {
+    if (done) {
+      io.stderr('\n');
+      return;
+    }
+    const point = points[points.length - 1];
+    const now = performance.now();
+    if (!point || now - last < 200) return;
+    last = now;
+    io.stderr(`\r  epoch ${point.epoch + 1}  samples ${point.samplesSeen}  loss ${point.loss.toPrecision(5)}${point.validationLoss !== undefined ? `  val ${point.validationLoss.toPrecision(5)}` : ''}   `);
+  };
+}
+
+function summary(report: ReturnType<typeof buildReport>, written: string): string {
+  const lines = [`${report.status}: ${report.config.model} ${report.mode}, ${report.dataset.rowsUsed} rows (${report.dataset.rowsSkipped} skipped), backend ${report.backend.name}`];
+  if (report.model.type === 'linear' || report.model.type === 'logistic') {
+    const terms = Object.entries(report.model.weights).map(([name, w]) => `${formatNumber(w)}·${name}`);
+    lines.push(`  ${report.model.type === 'linear' ? 'y' : 'logit'} = ${formatNumber(report.model.bias)} + ${terms.join(' + ')}`);
+  }
+  const metric = (name: string, m: (typeof report.metrics)['train'] | undefined) =>
+    m ? `  ${name}: ${'mse' in m ? `MSE ${formatNumber(m.mse)}  RMSE ${formatNumber(m.rmse)}  R² ${formatNumber(m.r2)}` : `log-loss ${formatNumber(m.logLoss)}  accuracy ${(m.accuracy * 100).toFixed(2)}%`}` : undefined;
+  for (const line of [metric('train', report.metrics.train), metric('validation', report.metrics.validation), metric('progressive', report.metrics.progressive)]) if (line) lines.push(line);
+  if (report.optimum) lines.push(`  least-squares optimum: MSE ${formatNumber(report.optimum.mse)}`);
+  lines.push(`  ${Math.round(report.timing.samplesPerSecond).toLocaleString('en-US')} samples/s of training, ${(report.timing.durationMs / 1000).toFixed(2)} s in all`);
+  lines.push(`  report: ${written}`);
+  return lines.join('\n') + '\n';
+}
+
+function formatNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toPrecision(6).replace(/\.?0+$/, '');
+}
