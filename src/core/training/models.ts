@@ -1,6 +1,8 @@
 // Model builders and their update rules, all in tfjs ops: generalised linear models (linear,
 // logistic, softmax: one weight matrix) and a small MLP. Weights are drawn from our own seeded RNG.
 import * as tf from '@tensorflow/tfjs-core';
+// Gradients for autodiff (MLP); tfjs-core alone registers none.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { SeededRandom } from './rng';
 import type { LossKind } from './task';
 import type { Activation, ModelType, OptimizerName, TrainConfig } from './types';

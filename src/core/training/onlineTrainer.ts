@@ -136,8 +136,8 @@ export async function trainOnline(
       hooks?.onProgress?.([point]);
     }
     if (encoder.rowsUsed === 0) throw new TrainingInputError('no usable rows (every row misses the target or a feature)');
-    if (task.kind === 'classification' && encoder.classes.length < 2)
-      throw new TrainingInputError(`target "${layout.target}" has ${encoder.classes.length === 0 ? 'no values' : `one class (${encoder.classes[0]})`}; classification needs at least two`);
+    if (task.kind === 'classification' && encoder.distinctLabels < 2)
+      throw new TrainingInputError(`target "${layout.target}" has ${encoder.distinctLabels === 0 ? 'no values' : 'one class'}; classification needs at least two`);
     progressive ??= updater.progressive();
     rolling ??= updater.rolling();
 

@@ -5,7 +5,7 @@
 // the final weights over the whole stream and the least-squares optimum follow without a second pass.
 import type { RowChunk } from '../csv/types';
 import { NormalEquations } from './closedForm';
-import { orderClasses, type Task } from './task';
+import type { Task } from './task';
 import { DEFAULT_CATEGORY_CAP, OTHER_CATEGORY, TrainingInputError, type OnlineLayout, type Preprocessing, type TrainConfig } from './types';
 
 /** Largest number of classes an online softmax model allocates. */
@@ -38,6 +38,8 @@ export class StreamEncoder {
   private csvSkipped = 0;
   private classNames: string[] = [];
   private positiveCode = -1;
+  private readonly labelSeen = new Uint8Array(MAX_ONLINE_CLASSES);
+  private labelsSeen = 0;
   private readonly standardize: boolean;
 
   constructor(
@@ -99,6 +101,10 @@ export class StreamEncoder {
       if (Number.isNaN(y)) {
         if (!this.frozen) this.dropped++;
         continue;
+      }
+      if (this.task.kind === 'classification' && this.labelSeen[y] === 0) {
+        this.labelSeen[y] = 1;
+        this.labelsSeen++;
       }
       if (this.config.missing === 'drop') {
         for (let f = 0; f < featureCount; f++) {
@@ -183,6 +189,7 @@ export class StreamEncoder {
     const dictionary = chunk.categories[this.layout.features.length];
     if (loss === 'logistic') {
       if (this.layout.targetKind === 'numeric') {
+        if (this.classNames.length === 0) this.classNames = ['0', '1'];
         if (value === 1) return 1;
         if (value === 0 || value === -1) return 0;
         throw new TrainingInputError(`target "${this.layout.target}" has the value ${value}; online logistic regression needs 0/1 labels`);
@@ -194,20 +201,28 @@ export class StreamEncoder {
         const first = dictionary?.[0] ?? '0';
         this.positiveCode = POSITIVE_LABELS.has(first.trim().toLowerCase()) ? 0 : 1;
       }
-      this.classNames = [0, 1].map((label) => dictionary?.[label === 1 ? this.positiveCode : 1 - this.positiveCode] ?? String(label));
+      if (this.classNames.length < 2 && (dictionary?.length ?? 0) >= 2)
+        this.classNames = [dictionary![1 - this.positiveCode], dictionary![this.positiveCode]];
+      else if (this.classNames.length === 0) this.classNames = [dictionary?.[0] ?? '0'];
       return value === this.positiveCode ? 1 : 0;
     }
     if (this.layout.targetKind === 'numeric' && (!Number.isInteger(value) || value < 0))
       throw new TrainingInputError(`target "${this.layout.target}" has the value ${value}; online softmax needs class codes 0, 1, 2, …`);
     if (value >= MAX_ONLINE_CLASSES) throw new TrainingInputError(`target "${this.layout.target}" has over ${MAX_ONLINE_CLASSES} classes`);
-    if (dictionary) this.classNames = dictionary.slice(0, MAX_ONLINE_CLASSES);
+    if (dictionary) {
+      if (dictionary.length !== this.classNames.length) this.classNames = dictionary.slice(0, MAX_ONLINE_CLASSES);
+    }
     else while (this.classNames.length <= value) this.classNames.push(String(this.classNames.length));
     return value;
   }
 
+  /** Distinct labels met so far (a one-class target cannot be trained). */
+  get distinctLabels(): number {
+    return this.labelsSeen;
+  }
+
   /** Classes in label order, as seen so far. */
   get classes(): string[] {
-    if (this.task.loss === 'logistic') return this.classNames.length === 2 && this.classNames[0] !== this.classNames[1] ? this.classNames : orderClasses(this.classNames);
     return this.classNames;
   }
 

@@ -1,0 +1,146 @@
+// Batch mode: divergence, the seeded validation split, preprocessing, classification models, MLP.
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LoadedColumn } from '../../src/core/csv/types';
+import { SeededRandom, TrainingInputError, selectBackend, trainBatch } from '../../src/core/training/index';
+import { prepareBatch } from '../../src/core/training/preprocessing';
+import { resolveTask } from '../../src/core/training/task';
+import { TEXTBOOK, config, numeric, textbookData } from './training-helpers';
+
+function category(name: string, codes: number[], categories: string[]): LoadedColumn {
+  return { name, kind: 'category', codes: Int32Array.from(codes), categories };
+}
+
+/** Two Gaussian blobs (binary) or three (softmax), linearly separable enough for > 90 %. */
+function blobs(rows: number, classes: number, seed: number): { a: Float32Array; b: Float32Array; label: number[] } {
+  const rng = new SeededRandom(seed);
+  const a = new Float32Array(rows);
+  const b = new Float32Array(rows);
+  const label: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const k = r % classes;
+    a[r] = 3 * Math.cos((2 * Math.PI * k) / classes) + 0.7 * rng.normal();
+    b[r] = 3 * Math.sin((2 * Math.PI * k) / classes) + 0.7 * rng.normal();
+    label.push(k);
+  }
+  return { a, b, label };
+}
+
+describe('batch training', () => {
+  before(async () => {
+    await selectBackend('cpu', { browser: false });
+  });
+  const { x, y } = textbookData();
+  const textbook = { features: [numeric('x', x)], target: numeric('y', y) };
+
+  it('a huge learning rate diverges: status, advice, last finite weights kept, no leaks', async () => {
+    const tensorsBefore = tf.memory().numTensors;
+    const result = await trainBatch(textbook, config({ ...TEXTBOOK, mode: 'batch', learningRate: 10, epochs: 50 }));
+    assert.equal(result.status, 'diverged');
+    assert.match(result.message!, /lower learning rate/);
+    assert.ok(Number.isFinite(result.model.weights.x) && Number.isFinite(result.model.bias));
+    assert.equal(tf.memory().numTensors, tensorsBefore);
+  });
+
+  it('the validation split is drawn after a seeded shuffle, not from the tail', () => {
+    const rows = 1000;
+    const index = new Float32Array(rows).map((_, i) => i);
+    const prepared = prepareBatch(
+      { features: [numeric('i', index)], target: numeric('y', index) },
+      config({ mode: 'batch', normalize: 'none', validationSplit: 0.2 }),
+      resolveTask({ model: 'linear' }, 'numeric'),
+    );
+    assert.equal(prepared.validRows, 200);
+    assert.equal(prepared.trainRows, 800);
+    const validation = Array.from(prepared.validY);
+    assert.ok(validation.some((v) => v < 800), 'validation rows come from the whole file');
+    assert.equal(new Set([...validation, ...prepared.trainY]).size, rows, 'a partition of the rows');
+  });
+
+  it('standardises with training-split statistics only; constant columns get scale 1', () => {
+    const constant = new Float32Array(100).fill(5);
+    const prepared = prepareBatch(
+      { features: [numeric('x', x), numeric('c', constant)], target: numeric('y', y) },
+      config({ mode: 'batch', validationSplit: 0.3 }),
+      resolveTask({ model: 'linear' }, 'numeric'),
+    );
+    const trainX = Array.from({ length: prepared.trainRows }, (_, r) => prepared.trainX[r * 2]);
+    const mean = trainX.reduce((s, v) => s + v, 0) / trainX.length;
+    assert.ok(Math.abs(mean) < 1e-5, 'train split has mean 0');
+    assert.equal(prepared.preprocessing.scales[1], 1);
+  });
+
+  it('missing values: dropped and counted by default, or imputed with the training mean', async () => {
+    const withGap = Float32Array.from(x);
+    withGap[3] = NaN;
+    withGap[10] = NaN;
+    const dropped = await trainBatch({ features: [numeric('x', withGap)], target: numeric('y', y) }, config({ ...TEXTBOOK, epochs: 5, mode: 'batch' }));
+    assert.equal(dropped.rowsSkipped, 2);
+    assert.equal(dropped.rowsUsed, 98);
+    const imputed = await trainBatch({ features: [numeric('x', withGap)], target: numeric('y', y) }, config({ ...TEXTBOOK, epochs: 5, mode: 'batch', missing: 'mean' }));
+    assert.equal(imputed.rowsSkipped, 0);
+    assert.ok(Number.isFinite(imputed.preprocessing.imputed!.x));
+  });
+
+  it('categorical features are one-hot encoded with a cap and "__other__"', async () => {
+    const codes = Array.from({ length: 100 }, (_, i) => (i < 40 ? 0 : i < 70 ? 1 : i < 90 ? 2 : 3));
+    const result = await trainBatch(
+      { features: [numeric('x', x), category('k', codes, ['a', 'b', 'c', 'd'])], target: numeric('y', y) },
+      config({ mode: 'batch', epochs: 2 }),
+      undefined,
+      { categoryCap: 3 },
+    );
+    assert.deepEqual(result.preprocessing.features, ['x', 'k=a', 'k=b', 'k=__other__']);
+    assert.deepEqual(result.preprocessing.categoryMaps.k, ['a', 'b', '__other__']);
+  });
+
+  it('logistic regression separates two blobs; classes ordered negative first', async () => {
+    const { a, b, label } = blobs(400, 2, 1);
+    const result = await trainBatch(
+      { features: [numeric('a', a), numeric('b', b)], target: category('t', label.map((k) => 1 - k), ['yes', 'no']) },
+      config({ mode: 'batch', model: 'logistic', learningRate: 0.1, epochs: 30 }),
+    );
+    assert.deepEqual(result.preprocessing.targetClasses, ['no', 'yes']);
+    const train = result.metrics.train;
+    assert.ok('accuracy' in train && train.accuracy > 0.95, JSON.stringify(train));
+  });
+
+  it('softmax regression on three classes; per-class weights', async () => {
+    const { a, b, label } = blobs(600, 3, 2);
+    const result = await trainBatch(
+      { features: [numeric('a', a), numeric('b', b)], target: category('t', label, ['red', 'green', 'blue']) },
+      config({ mode: 'batch', model: 'softmax', learningRate: 0.1, epochs: 30, optimizer: 'momentum' }),
+    );
+    const validation = result.metrics.validation!;
+    assert.ok('accuracy' in validation && validation.accuracy > 0.9, JSON.stringify(validation));
+    assert.deepEqual(Object.keys(result.model.classWeights!).sort(), ['blue', 'green', 'red']);
+  });
+
+  it('an MLP (tanh, adam) fits a nonlinear target; same seed, same weights', async () => {
+    const rng = new SeededRandom(4);
+    const u = new Float32Array(500).map(() => rng.next() * 4 - 2);
+    const target = u.map((v) => v * v);
+    const settings = config({ mode: 'batch', model: 'mlp', hidden: [16], activation: 'tanh', optimizer: 'adam', learningRate: 0.02, epochs: 60, batchSize: 32 });
+    const data = { features: [numeric('u', u)], target: numeric('v', target) };
+    const first = await trainBatch(data, settings);
+    const train = first.metrics.train;
+    assert.ok('r2' in train && train.r2 > 0.9, JSON.stringify(train));
+    const second = await trainBatch(data, settings);
+    assert.deepEqual(first.model.layers, second.model.layers);
+  });
+
+  it('early stopping keeps the best weights and says why', async () => {
+    const result = await trainBatch(textbook, config({ mode: 'batch', learningRate: 0.5, epochs: 500, batchSize: 100, earlyStoppingPatience: 3 }));
+    assert.match(result.message ?? '', /early stopping/);
+    assert.ok(result.history.filter((p) => p.kind === 'epoch').length < 500);
+  });
+
+  it('bad input is a TrainingInputError: non-numeric regression target, one class', async () => {
+    await assert.rejects(trainBatch({ features: [numeric('x', x)], target: category('t', new Array(100).fill(0), ['a']) }, config({ mode: 'batch' })), TrainingInputError);
+    await assert.rejects(
+      trainBatch({ features: [numeric('x', x)], target: category('t', new Array(100).fill(0), ['a']) }, config({ mode: 'batch', model: 'logistic' })),
+      /one class/,
+    );
+  });
+});
