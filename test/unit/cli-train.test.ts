@@ -1,0 +1,98 @@
+// `csv-trainer train` in-process through runCli: exit codes 0 / 2 / 3, what is written, and where.
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main';
+import { validateReport } from '../../src/core/report';
+
+interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('csv-trainer train', () => {
+  let cwd: string;
+  const run = async (...args: string[]): Promise<Captured> => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(['train', ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTTY: false, cwd });
+    return { code, stdout, stderr };
+  };
+  const reports = () => (existsSync(join(cwd, '.csv-trainer', 'runs')) ? readdirSync(join(cwd, '.csv-trainer', 'runs')) : []);
+
+  beforeEach(() => {
+    cwd = mkdtempSync(join(tmpdir(), 'csv-trainer-cli-'));
+    copyFileSync(join(__dirname, '../../examples/textbook.csv'), join(cwd, 'textbook.csv'));
+    copyFileSync(join(__dirname, '../../examples/purchases.csv'), join(cwd, 'purchases.csv'));
+  });
+  afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('exit 0: batch on the textbook data writes a valid report with weights near 4 + 3x', async () => {
+    const result = await run('textbook.csv', '--target', 'y', '--mode', 'batch', '--lr', '0.01', '--batch-size', '10', '--epochs', '1000', '--normalize', 'none', '--validation-split', '0');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, '', 'no progress on a non-terminal stderr');
+    const [name] = reports();
+    assert.match(name, /-batch\.json$/);
+    const report = JSON.parse(readFileSync(join(cwd, '.csv-trainer', 'runs', name), 'utf8'));
+    assert.deepEqual(validateReport(report), []);
+    assert.equal(report.dataset.path, 'textbook.csv');
+    assert.equal(report.dataset.sha256, createHash('sha256').update(readFileSync(join(cwd, 'textbook.csv'))).digest('hex'));
+    assert.deepEqual(report.dataset.features, ['x']);
+    assert.ok(Math.abs(report.model.weights.x - 3) < 0.2 && Math.abs(report.model.bias - 4) < 0.3);
+    assert.ok(Math.abs(report.metrics.train.mse - report.optimum.mse) < 1e-3);
+  });
+
+  it('exit 0: online logistic with --out, categorical feature and default features', async () => {
+    const result = await run('purchases.csv', '--target', 'purchased', '--mode', 'online', '--model', 'logistic', '--features', 'age,income_k,visits,time_on_site_min,device', '--lr', '0.05', '--epochs', '2', '--out', 'out/p.json', '--quiet');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, '');
+    const report = JSON.parse(readFileSync(join(cwd, 'out', 'p.json'), 'utf8'));
+    assert.deepEqual(validateReport(report), []);
+    assert.ok(report.metrics.progressive.accuracy > 0.6);
+    assert.ok(report.preprocessing.features.includes('device=mobile'));
+    const again = await run('purchases.csv', '--target', 'purchased', '--mode', 'online', '--model', 'logistic', '--out', 'out/p.json', '--quiet');
+    assert.equal(again.code, 0);
+    assert.ok(existsSync(join(cwd, 'out', 'p-2.json')), 'an existing report is never replaced');
+  });
+
+  const badInputs: [string, string[], RegExp][] = [
+    ['unknown target', ['textbook.csv', '--target', 'nope', '--mode', 'batch'], /textbook\.csv: unknown target column "nope"/],
+    ['unknown feature', ['textbook.csv', '--target', 'y', '--features', 'x,z', '--mode', 'batch'], /unknown feature column "z"/],
+    ['non-numeric regression target', ['purchases.csv', '--target', 'device', '--mode', 'batch'], /not numeric/],
+    ['one-class target', ['one-class.csv', '--target', 'label', '--mode', 'batch', '--model', 'logistic'], /one class/],
+    ['no usable rows', ['empty-target.csv', '--target', 'y', '--features', 'x', '--mode', 'batch'], /no usable rows|empty/],
+    ['bad --lr', ['textbook.csv', '--target', 'y', '--mode', 'batch', '--lr', 'fast'], /textbook\.csv: --lr must be/],
+    ['bad --epochs', ['textbook.csv', '--target', 'y', '--mode', 'batch', '--epochs', '0'], /--epochs must be/],
+    ['bad --mode', ['textbook.csv', '--target', 'y', '--mode', 'stream'], /--mode must be batch or online/],
+    ['bad --backend', ['textbook.csv', '--target', 'y', '--mode', 'batch', '--backend', 'webgl'], /--backend must be/],
+    ['unknown option', ['textbook.csv', '--target', 'y', '--mode', 'batch', '--fast'], /unknown option "--fast"/],
+    ['missing file', ['missing.csv', '--target', 'y', '--mode', 'batch'], /missing\.csv: no such file/],
+  ];
+  for (const [label, args, message] of badInputs) {
+    it(`exit 2, one line, nothing written: ${label}`, async () => {
+      writeFileSync(join(cwd, 'one-class.csv'), 'x,label\n1,a\n2,a\n3,a\n');
+      writeFileSync(join(cwd, 'empty-target.csv'), 'x,y\n1,\n2,\n');
+      const result = await run(...args);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+      assert.equal(result.stderr.trim().split('\n').length <= 8, true);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+      assert.deepEqual(reports(), []);
+      assert.equal(existsSync(join(cwd, '.csv-trainer')), false);
+    });
+  }
+
+  it('exit 3: divergence writes the report with status "diverged" and says what to try', async () => {
+    const result = await run('textbook.csv', '--target', 'y', '--mode', 'online', '--lr', '10', '--normalize', 'none');
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, /lower learning rate/);
+    const [name] = reports();
+    const report = JSON.parse(readFileSync(join(cwd, '.csv-trainer', 'runs', name), 'utf8'));
+    assert.equal(report.status, 'diverged');
+    assert.deepEqual(validateReport(report), []);
+  });
+});
