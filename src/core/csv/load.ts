@@ -1,6 +1,6 @@
 // Training data out of a CSV: whole typed columns (batch) or row blocks pulled on demand (online).
 import { CsvReader, decodeField, END, NEED_MORE } from './reader';
-import { NumberScanner } from './numbers';
+import { parseNumberBytes } from './numbers';
 import { ByteChunks, ColumnRequest, CsvError, LoadedColumn, LoadedColumns, ReadOptions, RowChunk } from './types';
 
 const INITIAL_CAPACITY = 64 * 1024;
@@ -55,7 +55,6 @@ export async function loadColumns(
     let numericValues: Float32Array[] = numericRequests.map(() => new Float32Array(capacity));
     let categoryCodes: Int32Array[] = categoryRequests.map(() => new Int32Array(capacity));
     const dictionaries = categoryRequests.map(() => new CategoryDictionary());
-    const scanner = new NumberScanner();
     const tokenizer = reader.tokenizer;
     let rows = 0;
 
@@ -77,7 +76,7 @@ export async function loadColumns(
       const ends = tokenizer.fieldEnds;
       for (let k = 0; k < numericFields.length; k++) {
         const field = numericFields[k];
-        numericValues[k][rows] = scanner.scan(bytes, starts[field], ends[field]) ? scanner.value : NaN;
+        numericValues[k][rows] = parseNumberBytes(bytes, starts[field], ends[field]);
       }
       for (let k = 0; k < categoryFields.length; k++) {
         const field = categoryFields[k];
@@ -127,7 +126,6 @@ export async function* readRowChunks(
     const isNumeric = requests.map((request) => request.kind === 'numeric');
     const dictionaries = requests.map((request) => (request.kind === 'category' ? new CategoryDictionary() : undefined));
     const categories = dictionaries.map((dictionary) => dictionary?.categories);
-    const scanner = new NumberScanner();
     const tokenizer = reader.tokenizer;
 
     let values = new Float64Array(chunkRows * width);
@@ -149,7 +147,7 @@ export async function* readRowChunks(
         const start = tokenizer.fieldStarts[field];
         const end = tokenizer.fieldEnds[field];
         if (isNumeric[c]) {
-          values[offset + c] = scanner.scan(bytes, start, end) ? scanner.value : NaN;
+          values[offset + c] = parseNumberBytes(bytes, start, end);
         } else {
           values[offset + c] =
             start === end ? -1 : dictionaries[c]!.codeOf(decodeField(bytes, start, end, tokenizer.fieldFlags[field]));

@@ -24,8 +24,77 @@ const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, exponent) => Number(`
 const MAX_FAST_SIGNIFICANT_DIGITS = 15;
 
 /**
- * Reusable scanner: `scan` returns whether the bytes are a strict number and leaves the details in
- * its fields, so the hot loops allocate nothing.
+ * The strict number in `bytes[start..end)`, or NaN when it is not one. A plain function returning
+ * a double (no state object), so the column loaders' hot loops inline it.
+ */
+export function parseNumberBytes(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  while (start < end && (bytes[start] === CH_SPACE || bytes[start] === CH_TAB)) start++;
+  while (end > start && (bytes[end - 1] === CH_SPACE || bytes[end - 1] === CH_TAB)) end--;
+  if (start === end) return NaN;
+
+  let i = start;
+  let negative = false;
+  const first = bytes[i];
+  if (first === CH_MINUS || first === CH_PLUS) {
+    negative = first === CH_MINUS;
+    i++;
+  }
+  let mantissa = 0;
+  let significantDigits = 0;
+  let digitCount = 0;
+  let c = 0;
+  while (i < end && (c = bytes[i]) >= CH_0 && c <= CH_9) {
+    if (significantDigits > 0 || c !== CH_0) {
+      significantDigits++;
+      mantissa = mantissa * 10 + (c - CH_0);
+    }
+    digitCount++;
+    i++;
+  }
+  let decimalExponent = 0;
+  if (i < end && bytes[i] === CH_DOT) {
+    i++;
+    while (i < end && (c = bytes[i]) >= CH_0 && c <= CH_9) {
+      if (significantDigits > 0 || c !== CH_0) {
+        significantDigits++;
+        mantissa = mantissa * 10 + (c - CH_0);
+      }
+      decimalExponent--;
+      digitCount++;
+      i++;
+    }
+  }
+  if (digitCount === 0) return NaN;
+  if (i < end && (bytes[i] === CH_E_LOWER || bytes[i] === CH_E_UPPER)) {
+    i++;
+    let exponentNegative = false;
+    if (i < end && (bytes[i] === CH_MINUS || bytes[i] === CH_PLUS)) {
+      exponentNegative = bytes[i] === CH_MINUS;
+      i++;
+    }
+    const exponentStart = i;
+    let exponent = 0;
+    while (i < end && (c = bytes[i]) >= CH_0 && c <= CH_9) {
+      // Saturate: beyond this the value is 0 or Infinity anyway, and Number() decides below.
+      if (exponent < 100000) exponent = exponent * 10 + (c - CH_0);
+      i++;
+    }
+    if (i === exponentStart) return NaN;
+    decimalExponent += exponentNegative ? -exponent : exponent;
+  }
+  if (i !== end) return NaN;
+
+  if (significantDigits <= MAX_FAST_SIGNIFICANT_DIGITS && decimalExponent >= -22 && decimalExponent <= 22) {
+    const magnitude = decimalExponent < 0 ? mantissa / EXACT_POWERS_OF_TEN[-decimalExponent] : mantissa * EXACT_POWERS_OF_TEN[decimalExponent];
+    return negative ? -magnitude : magnitude;
+  }
+  const value = Number(asciiText(bytes, start, end));
+  return value === Infinity || value === -Infinity ? NaN : value;
+}
+
+/**
+ * Reusable scanner for type inference: `scan` says whether the bytes are a strict number and leaves
+ * the value and its integer / leading-zero flags in its fields, so the hot loop allocates nothing.
  */
 export class NumberScanner {
   value = NaN;
@@ -35,83 +104,21 @@ export class NumberScanner {
   hasLeadingZero = false;
 
   scan(bytes: Uint8Array, start: number, end: number): boolean {
-    while (start < end && (bytes[start] === CH_SPACE || bytes[start] === CH_TAB)) start++;
-    while (end > start && (bytes[end - 1] === CH_SPACE || bytes[end - 1] === CH_TAB)) end--;
-    this.value = NaN;
+    const value = parseNumberBytes(bytes, start, end);
+    this.value = value;
     this.isInteger = false;
     this.hasLeadingZero = false;
-    if (start === end) return false;
-
-    let i = start;
-    let negative = false;
-    const first = bytes[i];
-    if (first === CH_MINUS || first === CH_PLUS) {
-      negative = first === CH_MINUS;
-      i++;
+    if (value !== value) return false;
+    // Valid number: integer form is digits after an optional sign (spaces around allowed).
+    while (bytes[start] === CH_SPACE || bytes[start] === CH_TAB) start++;
+    while (bytes[end - 1] === CH_SPACE || bytes[end - 1] === CH_TAB) end--;
+    if (bytes[start] === CH_MINUS || bytes[start] === CH_PLUS) start++;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i];
+      if (c < CH_0 || c > CH_9) return true;
     }
-    const integerStart = i;
-    let mantissa = 0;
-    let significantDigits = 0;
-    let digitCount = 0;
-    let c = 0;
-    while (i < end && (c = bytes[i]) >= CH_0 && c <= CH_9) {
-      if (significantDigits > 0 || c !== CH_0) {
-        significantDigits++;
-        mantissa = mantissa * 10 + (c - CH_0);
-      }
-      digitCount++;
-      i++;
-    }
-    const integerDigits = digitCount;
-    let decimalExponent = 0;
-    let sawDotOrExponent = false;
-    if (i < end && bytes[i] === CH_DOT) {
-      sawDotOrExponent = true;
-      i++;
-      while (i < end && (c = bytes[i]) >= CH_0 && c <= CH_9) {
-        if (significantDigits > 0 || c !== CH_0) {
-          significantDigits++;
-          mantissa = mantissa * 10 + (c - CH_0);
-        }
-        decimalExponent--;
-        digitCount++;
-        i++;
-      }
-    }
-    if (digitCount === 0) return false;
-    if (i < end && (bytes[i] === CH_E_LOWER || bytes[i] === CH_E_UPPER)) {
-      sawDotOrExponent = true;
-      i++;
-      let exponentNegative = false;
-      if (i < end && (bytes[i] === CH_MINUS || bytes[i] === CH_PLUS)) {
-        exponentNegative = bytes[i] === CH_MINUS;
-        i++;
-      }
-      const exponentStart = i;
-      let exponent = 0;
-      while (i < end && (c = bytes[i]) >= CH_0 && c <= CH_9) {
-        // Saturate: beyond this the value is 0 or Infinity anyway, and Number() decides below.
-        if (exponent < 100000) exponent = exponent * 10 + (c - CH_0);
-        i++;
-      }
-      if (i === exponentStart) return false;
-      decimalExponent += exponentNegative ? -exponent : exponent;
-    }
-    if (i !== end) return false;
-
-    let value: number;
-    if (significantDigits <= MAX_FAST_SIGNIFICANT_DIGITS && decimalExponent >= -22 && decimalExponent <= 22) {
-      value = decimalExponent < 0 ? mantissa / EXACT_POWERS_OF_TEN[-decimalExponent] : mantissa * EXACT_POWERS_OF_TEN[decimalExponent];
-      if (negative) value = -value;
-    } else {
-      value = Number(asciiText(bytes, start, end));
-      if (value !== value || value === Infinity || value === -Infinity) return false;
-    }
-    this.value = value;
-    if (!sawDotOrExponent) {
-      this.isInteger = Math.abs(value) <= Number.MAX_SAFE_INTEGER;
-      this.hasLeadingZero = integerDigits > 1 && bytes[integerStart] === CH_0;
-    }
+    this.isInteger = Math.abs(value) <= Number.MAX_SAFE_INTEGER;
+    this.hasLeadingZero = end - start > 1 && bytes[start] === CH_0;
     return true;
   }
 }
@@ -121,13 +128,6 @@ function asciiText(bytes: Uint8Array, start: number, end: number): string {
   let text = '';
   for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]);
   return text;
-}
-
-const sharedScanner = new NumberScanner();
-
-/** Parse a strict number from bytes; NaN when the bytes are not one (see the rules above). */
-export function parseNumberBytes(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  return sharedScanner.scan(bytes, start, end) ? sharedScanner.value : NaN;
 }
 
 const encoder = new TextEncoder();

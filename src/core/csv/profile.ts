@@ -134,12 +134,16 @@ class ColumnAccumulator {
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
     this.histogram.add(value);
+    // Once capped, the counts serve nothing (a capped column is reported as text or numeric,
+    // without top categories): skip the lookups.
+    if (this.distinctCapped) return;
     const seen = this.numberCounts.get(value);
     if (seen !== undefined) this.numberCounts.set(value, seen + 1);
     else if (this.hasRoom()) this.numberCounts.set(value, 1);
   }
 
   addText(key: string): void {
+    if (this.distinctCapped) return;
     const seen = this.textCounts.get(key);
     if (seen !== undefined) this.textCounts.set(key, seen + 1);
     else if (this.hasRoom()) this.textCounts.set(key, 1);
