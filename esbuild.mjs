@@ -43,7 +43,9 @@ const builds = [
   { ...common, platform: 'browser', format: 'iife', entryPoints: { main: 'webview/main.ts', inspector: 'webview/inspector/main.ts' }, outdir: 'dist/webview',
     loader: { '.css': 'css' } },
   // CLI
-  { ...common, platform: 'node', format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
+  // mainFields: tfjs' CommonJS entries are not listed in their `sideEffects`, so bundling them would
+  // drop the imports that register the cpu backend and kernels; their ES modules are listed.
+  { ...common, platform: 'node', format: 'cjs', mainFields: ['module', 'main'], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' } },
   // Integration suite for the web extension host (mocha's browser build, bundled)
   { ...common, platform: 'browser', format: 'cjs', external: ['vscode'], entryPoints: ['test/integration/web-index.ts'],

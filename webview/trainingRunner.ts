@@ -1,17 +1,28 @@
 // Runs one training run inside the webview: picks the backend, feeds the engine (batch columns,
 // or online chunks pulled from the host one at a time), forwards progress, honours pause/stop.
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-webgl'; // registers WebGL: only the webview bundle carries it
 import { selectBackend, trainBatch, trainOnline } from '../src/core/training';
 import type { LoadedColumn, RowChunk } from '../src/core/csv/types';
 import type { BackendInfo, ChunkMessage, RunSetup } from '../src/core/protocol';
 import type { LossPoint, TrainResult } from '../src/core/training/types';
 import { postToHost } from './hostBridge';
 
+/**
+ * Further passes over a small file replay the first pass from memory instead of re-reading the
+ * file through the host (a round trip per chunk and per pass). Above this many values the file is
+ * streamed again each pass, so memory stays bounded whatever the file size.
+ */
+const REPLAY_CACHE_VALUES = 4_000_000;
+
 /** Online data pulled from the host: one chunk requested ahead, never more (bounded memory). */
 export class HostChunkStream {
   private readonly waiting = new Map<number, (chunk: RowChunk | null) => void>();
   private readonly failures: ((error: Error) => void)[] = [];
   private nextRequestId = 1;
+  private replay: RowChunk[] | undefined = [];
+  private replayValues = 0;
+  private firstPassComplete = false;
 
   constructor(private readonly runId: string) {}
 
@@ -38,17 +49,36 @@ export class HostChunkStream {
 
   /** One pass over the file; `restart` re-opens it (further passes). */
   pass(restart: boolean): AsyncIterable<RowChunk> {
+    if (restart && this.firstPassComplete && this.replay) {
+      const chunks = this.replay;
+      return {
+        [Symbol.asyncIterator]: async function* () {
+          yield* chunks;
+        },
+      };
+    }
     return {
       [Symbol.asyncIterator]: async function* (this: HostChunkStream) {
         let current = this.request(restart);
         for (;;) {
           const chunk = await current;
-          if (chunk === null) return;
+          if (chunk === null) {
+            if (!restart) this.firstPassComplete = true;
+            return;
+          }
           current = this.request(false); // prefetch while this chunk trains
+          if (!restart) this.remember(chunk);
           yield chunk;
         }
       }.bind(this),
     };
+  }
+
+  private remember(chunk: RowChunk): void {
+    if (!this.replay) return;
+    this.replayValues += chunk.values.length;
+    if (this.replayValues > REPLAY_CACHE_VALUES) this.replay = undefined;
+    else this.replay.push(chunk);
   }
 }
 
@@ -149,7 +179,11 @@ export class TrainingRun {
   }
 
   private async prepareBackend(): Promise<BackendInfo> {
-    const info = await selectBackend(this.setup.backend, { wasmPath: this.wasmBase });
+    const info = await selectBackend(this.setup.backend, {
+      browser: true,
+      wasmPath: this.wasmBase,
+      workload: this.setup.config.mode === 'online' ? 'per-sample' : 'batch',
+    });
     this.callbacks.onBackend(info);
     postToHost({ type: 'backend', runId: this.setup.runId, backend: info });
     this.peakBytes = tf.memory().numBytes;

@@ -7,12 +7,12 @@ import * as vscode from 'vscode';
 import type { HostPlatform } from './platform';
 import { webPlatform } from './webPlatform';
 import { fileChunks } from '../node/fileSource';
-import { writeNewFileAtomically } from '../node/reportWriter';
+import { writeReportAtomically } from '../node/reportWriter';
 
 export const nodePlatform: HostPlatform = {
   name: 'node',
   readChunks(uri, signal) {
-    return uri.scheme === 'file' ? fileChunks(uri.fsPath, { signal }) : webPlatform.readChunks(uri, signal);
+    return uri.scheme === 'file' ? fileChunks(uri.fsPath) : webPlatform.readChunks(uri, signal);
   },
   async sha256(uri) {
     if (uri.scheme !== 'file') return webPlatform.sha256(uri);
@@ -20,9 +20,9 @@ export const nodePlatform: HostPlatform = {
     for await (const chunk of fs.createReadStream(uri.fsPath, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
     return hash.digest('hex');
   },
-  async writeNewFile(folder, baseName, json, workspaceRoot) {
-    if (folder.scheme !== 'file') return webPlatform.writeNewFile(folder, baseName, json, workspaceRoot);
-    const written = await writeNewFileAtomically(folder.fsPath, baseName, json, { workspaceRoot: workspaceRoot.fsPath });
+  async writeReport(folder, baseName, report, workspaceRoot) {
+    if (folder.scheme !== 'file') return webPlatform.writeReport(folder, baseName, report, workspaceRoot);
+    const written = await writeReportAtomically(folder.fsPath, baseName, report, { workspaceRoot: workspaceRoot.fsPath });
     return vscode.Uri.file(path.resolve(written));
   },
 };

@@ -9,6 +9,6 @@ export interface HostPlatform {
   readChunks(uri: vscode.Uri, signal?: AbortSignal): ByteChunks;
   /** Hex sha256 of the file's bytes. */
   sha256(uri: vscode.Uri): Promise<string>;
-  /** Writes `json` as a new file in `folder` named from `baseName` (never overwriting); returns its URI. */
-  writeNewFile(folder: vscode.Uri, baseName: string, json: string, workspaceRoot: vscode.Uri): Promise<vscode.Uri>;
+  /** Writes `report` as JSON in a new file in `folder` named from `baseName` (never overwriting); returns its URI. */
+  writeReport(folder: vscode.Uri, baseName: string, report: unknown, workspaceRoot: vscode.Uri): Promise<vscode.Uri>;
 }

@@ -160,6 +160,8 @@ export class TrainingPanel extends Disposable {
       this.run = { id, request, startedAt: Date.now(), abort, resolve, reject };
     });
     const run = this.run!;
+    // The run can end (even fail) before this method returns the promise to its caller.
+    outcome.catch(() => undefined);
     const { log } = this.services;
     log.info(`run ${id}: ${request.config.mode} ${request.config.model} on ${request.dataset.path}, target ${request.dataset.target}, features ${request.dataset.features.join(', ')}`);
 
@@ -310,7 +312,6 @@ export class TrainingPanel extends Disposable {
         request: run.request,
         result,
         backend,
-        peakBytes,
         durationMs: Date.now() - run.startedAt,
         write: vscode.workspace.isTrusted,
       });

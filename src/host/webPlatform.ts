@@ -23,7 +23,8 @@ export const webPlatform: HostPlatform = {
     const digest = await crypto.subtle.digest('SHA-256', bytes);
     return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
   },
-  async writeNewFile(folder, baseName, json) {
+  async writeReport(folder, baseName, report) {
+    const json = JSON.stringify(report, null, 2) + '\n';
     // workspace.fs has no exclusive create and its writeFile is not atomic: write a temp file, then
     // rename to a name that does not exist yet (rename without overwrite fails if it appeared since).
     await vscode.workspace.fs.createDirectory(folder);
