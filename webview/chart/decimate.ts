@@ -7,16 +7,19 @@
  * that each fall inside one pixel column, so a frame costs O(columns · levels), not O(points).
  * This module is DOM-free so that it can be unit-tested in Node.
  */
-import { GrowableArray, float32 } from './growable';
+import { ChunkedArray, type IndexedValues } from './growable';
 
 export const FANOUT = 8;
 const SHIFT = 3; // log2(FANOUT)
 
 class PyramidLevel {
-  readonly min = new GrowableArray(float32, 256);
-  readonly max = new GrowableArray(float32, 256);
+  readonly min = new ChunkedArray('float32');
+  readonly max = new ChunkedArray('float32');
   /** Smallest value > 0, or +Infinity: what a log scale can draw. */
-  readonly minPositive = new GrowableArray(float32, 256);
+  readonly minPositive = new ChunkedArray('float32');
+  /** Sum and count of the finite values, for per-column means (the smoothed line). */
+  readonly sum = new ChunkedArray('float64');
+  readonly count = new ChunkedArray('float64');
 }
 
 export class MinMaxPyramid {
@@ -40,7 +43,7 @@ export class MinMaxPyramid {
    * Takes note of values[from, to) — the caller has already appended them to its own array, which
    * the pyramid never copies. Non-finite values are ignored.
    */
-  append(values: ArrayLike<number>, from: number, to: number): void {
+  append(values: IndexedValues, from: number, to: number): void {
     if (to <= from) return;
     this.count = to;
     // Level 0 from the raw values: only blocks that hold new points are recomputed.
@@ -54,17 +57,23 @@ export class MinMaxPyramid {
       let lo = Infinity;
       let hi = -Infinity;
       let pos = Infinity;
+      let sum = 0;
+      let count = 0;
       for (let i = start; i < end; i++) {
-        const v = values[i]!;
+        const v = values.get(i);
         // A diverged step (±Infinity, NaN) must not stretch the y axis to infinity.
         if (!Number.isFinite(v)) continue;
         if (v < lo) lo = v;
         if (v > hi) hi = v;
         if (v > 0 && v < pos) pos = v;
+        sum += v;
+        count++;
       }
-      level.min.data[b] = lo;
-      level.max.data[b] = hi;
-      level.minPositive.data[b] = pos;
+      level.min.set(b, lo);
+      level.max.set(b, hi);
+      level.minPositive.set(b, pos);
+      level.sum.set(b, sum);
+      level.count.set(b, count);
     }
     // Each higher level from the one below, while the series is long enough to need it.
     let childCount = lastBlock + 1;
@@ -80,14 +89,20 @@ export class MinMaxPyramid {
         let lo = Infinity;
         let hi = -Infinity;
         let pos = Infinity;
+        let sum = 0;
+        let count = 0;
         for (let c = start; c < end; c++) {
-          lo = Math.min(lo, child.min.data[c]!);
-          hi = Math.max(hi, child.max.data[c]!);
-          pos = Math.min(pos, child.minPositive.data[c]!);
+          lo = Math.min(lo, child.min.get(c));
+          hi = Math.max(hi, child.max.get(c));
+          pos = Math.min(pos, child.minPositive.get(c));
+          sum += child.sum.get(c);
+          count += child.count.get(c);
         }
-        level.min.data[b] = lo;
-        level.max.data[b] = hi;
-        level.minPositive.data[b] = pos;
+        level.min.set(b, lo);
+        level.max.set(b, hi);
+        level.minPositive.set(b, pos);
+        level.sum.set(b, sum);
+        level.count.set(b, count);
       }
       childCount = lastBlock + 1;
     }
@@ -98,12 +113,14 @@ export class MinMaxPyramid {
     this.count = 0;
   }
 
-  /** Min, max and min-positive of block b at level k (block must lie within the appended points). */
+  /** Statistics of block b at level k (the block must lie within the appended points). */
   block(level: number, b: number, out: BlockStats): BlockStats {
     const l = this.levels[level]!;
-    out.min = l.min.data[b]!;
-    out.max = l.max.data[b]!;
-    out.minPositive = l.minPositive.data[b]!;
+    out.min = l.min.get(b);
+    out.max = l.max.get(b);
+    out.minPositive = l.minPositive.get(b);
+    out.sum = l.sum.get(b);
+    out.count = l.count.get(b);
     return out;
   }
 
@@ -118,6 +135,8 @@ export class MinMaxPyramid {
       level.min.extend(extra);
       level.max.extend(extra);
       level.minPositive.extend(extra);
+      level.sum.extend(extra);
+      level.count.extend(extra);
     }
   }
 }
@@ -126,6 +145,8 @@ export interface BlockStats {
   min: number;
   max: number;
   minPositive: number;
+  sum: number;
+  count: number;
 }
 
 /** Per pixel column: the first, last, lowest and highest value drawn there (NaN when empty). */
@@ -134,6 +155,9 @@ export class ColumnBuffer {
   last = new Float64Array(0);
   min = new Float64Array(0);
   max = new Float64Array(0);
+  /** Sum and count of the column's finite values: its mean draws a trend line cheaply. */
+  sum = new Float64Array(0);
+  count = new Float64Array(0);
   /** Indices of the nearest points just outside the range, so lines can run to the plot edges. */
   before = -1;
   after = -1;
@@ -146,11 +170,15 @@ export class ColumnBuffer {
       this.last = new Float64Array(columns);
       this.min = new Float64Array(columns);
       this.max = new Float64Array(columns);
+      this.sum = new Float64Array(columns);
+      this.count = new Float64Array(columns);
     }
     this.first.fill(NaN);
     this.last.fill(NaN);
     this.min.fill(NaN);
     this.max.fill(NaN);
+    this.sum.fill(0);
+    this.count.fill(0);
     this.before = -1;
     this.after = -1;
     this.pointCount = 0;
@@ -159,8 +187,8 @@ export class ColumnBuffer {
 
 export interface DecimateRequest {
   /** Non-decreasing x values, at least `length` of them. */
-  xs: ArrayLike<number>;
-  ys: ArrayLike<number>;
+  xs: IndexedValues;
+  ys: IndexedValues;
   length: number;
   pyramid: MinMaxPyramid;
   x0: number;
@@ -171,30 +199,30 @@ export interface DecimateRequest {
 }
 
 /** First index i with xs[i] >= x (xs non-decreasing). */
-export function lowerBound(xs: ArrayLike<number>, length: number, x: number): number {
+export function lowerBound(xs: IndexedValues, length: number, x: number): number {
   let lo = 0;
   let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (xs[mid]! < x) lo = mid + 1;
+    if (xs.get(mid) < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /** First index i with xs[i] > x (xs non-decreasing). */
-export function upperBound(xs: ArrayLike<number>, length: number, x: number): number {
+export function upperBound(xs: IndexedValues, length: number, x: number): number {
   let lo = 0;
   let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (xs[mid]! <= x) lo = mid + 1;
+    if (xs.get(mid) <= x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-const scratch: BlockStats = { min: 0, max: 0, minPositive: 0 };
+const scratch: BlockStats = { min: 0, max: 0, minPositive: 0, sum: 0, count: 0 };
 
 /**
  * Reduces the points with x in [x0, x1] to per-column first/last/min/max. Whole pyramid blocks are
@@ -222,21 +250,21 @@ export function decimateToColumns(req: DecimateRequest, out: ColumnBuffer): Colu
   let top = -1;
   while (top + 1 < pyramid.depth && MinMaxPyramid.blockSize(top + 1) <= perColumn) top++;
 
-  const { first, last, min, max } = out;
+  const { first, last, min, max, sum, count } = out;
   let i = lo;
   while (i < hi) {
-    const c = column(xs[i]!);
+    const c = column(xs.get(i));
     let used = false;
     for (let k = top; k >= 0; k--) {
       const size = MinMaxPyramid.blockSize(k);
       if ((i & (size - 1)) !== 0 || i + size > hi) continue;
       const end = i + size - 1;
-      if (column(xs[end]!) !== c) continue;
+      if (column(xs.get(end)) !== c) continue;
       pyramid.block(k, i / size, scratch);
       const blockMin = positiveOnly ? scratch.minPositive : scratch.min;
       if (blockMin <= scratch.max && (!positiveOnly || scratch.max > 0)) {
-        const yFirst = ys[i]!;
-        const yLast = ys[end]!;
+        const yFirst = ys.get(i);
+        const yLast = ys.get(end);
         // A block's first/last value may be one a log scale cannot draw; its extremes stand in.
         const f = usable(yFirst, positiveOnly) ? yFirst : blockMin;
         const l = usable(yLast, positiveOnly) ? yLast : scratch.max;
@@ -244,18 +272,24 @@ export function decimateToColumns(req: DecimateRequest, out: ColumnBuffer): Colu
         last[c] = l;
         if (!(min[c]! <= blockMin)) min[c] = blockMin;
         if (!(max[c]! >= scratch.max)) max[c] = scratch.max;
+        // On a log scale the block's sum still includes any values ≤ 0: the mean is approximate
+        // there, which only matters for a curve that touches zero.
+        sum[c] += scratch.sum;
+        count[c] += scratch.count;
       }
       i += size;
       used = true;
       break;
     }
     if (used) continue;
-    const y = ys[i]!;
+    const y = ys.get(i);
     if (usable(y, positiveOnly)) {
       if (Number.isNaN(first[c]!)) first[c] = y;
       last[c] = y;
       if (!(min[c]! <= y)) min[c] = y;
       if (!(max[c]! >= y)) max[c] = y;
+      sum[c] += y;
+      count[c]++;
     }
     i++;
   }

@@ -11,7 +11,9 @@
  */
 import { ColumnBuffer, decimateToColumns, lowerBound, upperBound } from './decimate';
 import { clampSmoothing } from './ema';
+import type { IndexedValues } from './growable';
 import { SeriesData, type SeriesRole, type XAxis } from './series';
+import { RedrawPacer } from './pacing';
 import { readTheme, type ChartTheme } from './theme';
 import {
   AxisScale,
@@ -62,6 +64,8 @@ export class LossChart {
   /** Diagnostics for the benchmark: main-thread milliseconds of the last draw, and draw count. */
   lastDrawMs = 0;
   drawCount = 0;
+  /** Main-thread cost of the last whole frame (draw, style, paint, commit). */
+  lastFrameCostMs = 0;
 
   private readonly root: HTMLDivElement;
   private readonly titleEl: HTMLSpanElement;
@@ -91,6 +95,10 @@ export class LossChart {
   private cssWidth = 0;
   private cssHeight = 0;
   private frameRequest = 0;
+  private dataTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly pacer = new RedrawPacer();
+  private readonly costProbe = new MessageChannel();
+  private probeStartedAt = NaN;
   private drag: { pointerId: number; startX: number; currentX: number } | undefined;
   private disposed = false;
 
@@ -140,12 +148,16 @@ export class LossChart {
       this.draw();
     });
     this.resizeObserver.observe(this.plot);
+    this.costProbe.port1.onmessage = () => this.onProbe();
 
     // VS Code switches themes by changing the body class and the variables in <html style>; two
     // dark themes differ only in the latter.
     this.themeObserver = new MutationObserver(() => this.refreshTheme());
     this.themeObserver.observe(doc.body, { attributes: true, attributeFilter: ['class'] });
-    this.themeObserver.observe(doc.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+    this.themeObserver.observe(doc.documentElement, {
+      attributes: true,
+      attributeFilter: ['style', 'class'],
+    });
 
     this.listen(this.plot, 'pointerdown', (e) => this.onPointerDown(e as PointerEvent));
     this.listen(this.plot, 'pointermove', (e) => this.onPointerMove(e as PointerEvent));
@@ -211,7 +223,7 @@ export class LossChart {
     const entry = this.series.get(id);
     if (!entry) throw new Error(`LossChart.append: unknown series "${id}" (call addSeries first)`);
     entry.data.append(samples, timeMs, loss);
-    this.scheduleDraw();
+    this.scheduleDataDraw();
   }
 
   /** The closed-form least-squares loss, drawn as a dashed line; undefined removes it. */
@@ -279,6 +291,8 @@ export class LossChart {
     this.disposed = true;
     if (this.frameRequest) cancelAnimationFrame(this.frameRequest);
     this.frameRequest = 0;
+    clearTimeout(this.dataTimer);
+    this.costProbe.port1.close();
     this.resizeObserver.disconnect();
     this.themeObserver.disconnect();
     for (const cleanup of this.cleanups) cleanup();
@@ -294,10 +308,43 @@ export class LossChart {
    */
   private scheduleDraw(): void {
     if (this.disposed || this.frameRequest) return;
+    clearTimeout(this.dataTimer);
+    this.dataTimer = undefined;
     this.frameRequest = requestAnimationFrame(() => {
       this.frameRequest = 0;
-      this.draw();
+      if (this.draw()) this.measureFrame();
     });
+  }
+
+  /** New data: the next frame, unless the pacer wants the chart to leave the thread alone longer. */
+  private scheduleDataDraw(): void {
+    if (this.disposed || this.frameRequest || this.dataTimer !== undefined) return;
+    const delay = this.pacer.delayFor(performance.now());
+    if (delay <= 0) {
+      this.scheduleDraw();
+      return;
+    }
+    this.dataTimer = setTimeout(() => {
+      this.dataTimer = undefined;
+      this.scheduleDraw();
+    }, delay);
+  }
+
+  /**
+   * A message posted from the frame callback is delivered once the browser has finished that frame
+   * (style, layout, paint, commit), so the time until it arrives is what the frame cost this thread.
+   */
+  private measureFrame(): void {
+    this.probeStartedAt = performance.now() - this.lastDrawMs;
+    this.costProbe.port2.postMessage(null);
+  }
+
+  private onProbe(): void {
+    const started = this.probeStartedAt;
+    if (Number.isNaN(started)) return;
+    this.probeStartedAt = NaN;
+    this.lastFrameCostMs = performance.now() - started;
+    this.pacer.recordFrame(started, this.lastFrameCostMs);
   }
 
   private refreshTheme(): void {
@@ -315,8 +362,9 @@ export class LossChart {
 
   // ---- drawing ----------------------------------------------------------------------------------
 
-  private draw(): void {
-    if (this.disposed || this.cssWidth < 1 || this.cssHeight < 1) return;
+  /** Draws now; false when there is nothing to draw on (hidden, zero size, disposed). */
+  private draw(): boolean {
+    if (this.disposed || this.cssWidth < 1 || this.cssHeight < 1) return false;
     const started = performance.now();
     const dpr = this.root.ownerDocument.defaultView?.devicePixelRatio || 1;
     const pixelWidth = Math.round(this.cssWidth * dpr);
@@ -341,7 +389,8 @@ export class LossChart {
     const yScale = new AxisScale(this.yScale, yRange[0], yRange[1]);
 
     // Layout from the labels' measured widths, so long tick labels never overlap the y axis title.
-    const yTicks = this.yScale === 'log' ? logTicks(yRange[0], yRange[1], 6) : linearTicks(yRange[0], yRange[1], 6);
+    const yTicks =
+      this.yScale === 'log' ? logTicks(yRange[0], yRange[1], 6) : linearTicks(yRange[0], yRange[1], 6);
     const yLabels = yTicks.values.map((v) => formatValue(v, this.yScale === 'log' ? undefined : yTicks.step));
     const yLabelWidth = Math.max(0, ...yLabels.map((s) => ctx.measureText(s).width));
     const lineGap = Math.round(fontPx * 0.5);
@@ -390,6 +439,7 @@ export class LossChart {
     this.updateLegendAndLabel(visible);
     this.drawCount++;
     this.lastDrawMs = performance.now() - started;
+    return true;
   }
 
   private visibleSeries(): SeriesEntry[] {
@@ -403,8 +453,8 @@ export class LossChart {
     let hi = -Infinity;
     for (const { data } of visible) {
       const xs = data.xs(this.xAxis);
-      lo = Math.min(lo, xs[0]!);
-      hi = Math.max(hi, xs[data.length - 1]!);
+      lo = Math.min(lo, xs.get(0));
+      hi = Math.max(hi, xs.get(data.length - 1));
     }
     if (!(hi >= lo)) return undefined;
     return hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
@@ -418,7 +468,16 @@ export class LossChart {
     for (const { data } of visible) {
       // Exact min/max over the range does not depend on the column count; 64 keeps it cheap.
       const cols = decimateToColumns(
-        { xs: data.xs(this.xAxis), ys: data.loss.data, length: data.length, pyramid: data.rawPyramid, x0, x1, columns: 64, positiveOnly: log },
+        {
+          xs: data.xs(this.xAxis),
+          ys: data.loss,
+          length: data.length,
+          pyramid: data.rawPyramid,
+          x0,
+          x1,
+          columns: 64,
+          positiveOnly: log,
+        },
         this.extentColumns,
       );
       for (let c = 0; c < 64; c++) {
@@ -517,35 +576,49 @@ export class LossChart {
     const colour = this.theme.roles[data.role];
     const smoothed = !SPARSE_ROLES.has(data.role) && this.smoothing > 0;
     const xs = data.xs(this.xAxis);
-    const base = { xs, length: data.length, x0, x1, columns: columnCount, positiveOnly: this.yScale === 'log' };
+    const base = {
+      xs,
+      length: data.length,
+      x0,
+      x1,
+      columns: columnCount,
+      positiveOnly: this.yScale === 'log',
+    };
     ctx.strokeStyle = colour;
     ctx.setLineDash(data.role === 'compare' ? [6, 4] : []);
     const lineWidth = this.theme.highContrast ? 2 : 1.5;
 
-    const raw = decimateToColumns({ ...base, ys: data.loss.data, pyramid: data.rawPyramid }, this.columns);
+    const raw = decimateToColumns({ ...base, ys: data.loss, pyramid: data.rawPyramid }, this.columns);
     // Faint raw line under the smoothed one, as TensorBoard shows it: the noise stays visible.
     ctx.globalAlpha = smoothed ? (this.theme.highContrast ? 0.45 : 0.28) : 1;
-    ctx.lineWidth = smoothed ? 1 : lineWidth;
-    this.strokeColumns(raw, xs, data.loss.data, rect, dpr, xOf, yOf);
+    // Where several points share a column the raw line is a zigzag of long vertical strokes. Any
+    // width above one device pixel makes Skia outline that self-overlapping path (~20 ms a frame
+    // in software rendering); a one-device-pixel hairline is drawn directly (~1 ms) and, that
+    // dense, reads as a band anyway.
+    const dense = raw.pointCount > columnCount;
+    ctx.lineWidth = dense ? 1 / dpr : smoothed ? 1 : lineWidth;
+    this.strokeColumns(raw, xs, data.loss, rect, dpr, xOf, yOf);
     if (smoothed) {
-      const sm = decimateToColumns({ ...base, ys: data.smoothed.data, pyramid: data.smoothPyramid }, this.columns);
+      const sm = decimateToColumns({ ...base, ys: data.smoothed, pyramid: data.smoothPyramid }, this.columns);
       ctx.globalAlpha = 1;
       ctx.lineWidth = lineWidth;
-      this.strokeColumns(sm, xs, data.smoothed.data, rect, dpr, xOf, yOf);
+      // The trend line goes through each column's mean: one vertex per column, so it stays a clean
+      // line (and cheap to stroke) however many noisy points a column holds.
+      this.strokeColumnMeans(sm, xs, data.smoothed, rect, dpr, xOf, yOf);
     }
     ctx.globalAlpha = 1;
     ctx.setLineDash([]);
 
     if (SPARSE_ROLES.has(data.role) && raw.pointCount > 0 && raw.pointCount <= rect.width / 6) {
       ctx.fillStyle = colour;
-      const ys = data.loss.data;
+      const ys = data.loss;
       const from = lowerBound(xs, data.length, x0);
       const to = upperBound(xs, data.length, x1);
       ctx.beginPath();
       for (let i = from; i < to; i++) {
-        const py = yOf(ys[i]!);
+        const py = yOf(ys.get(i));
         if (!Number.isFinite(py)) continue;
-        const px = xOf(xs[i]!);
+        const px = xOf(xs.get(i));
         ctx.moveTo(px + 2.5, py);
         ctx.arc(px, py, 2.5, 0, Math.PI * 2);
       }
@@ -556,8 +629,8 @@ export class LossChart {
   /** One polyline through each column's first → min → max → last value (M4 decimation). */
   private strokeColumns(
     cols: ColumnBuffer,
-    xs: ArrayLike<number>,
-    ys: ArrayLike<number>,
+    xs: IndexedValues,
+    ys: IndexedValues,
     rect: Rect,
     dpr: number,
     xOf: (v: number) => number,
@@ -565,16 +638,8 @@ export class LossChart {
   ): void {
     const ctx = this.ctx;
     ctx.beginPath();
-    let started = false;
-    const to = (px: number, py: number): void => {
-      if (!Number.isFinite(py)) return;
-      if (started) ctx.lineTo(px, py);
-      else {
-        ctx.moveTo(px, py);
-        started = true;
-      }
-    };
-    if (cols.before >= 0) to(xOf(xs[cols.before]!), yOf(ys[cols.before]!));
+    const to = polylineTo(ctx);
+    if (cols.before >= 0) to(xOf(xs.get(cols.before)), yOf(ys.get(cols.before)));
     const { first, last, min, max } = cols;
     for (let c = 0; c < first.length; c++) {
       const f = first[c]!;
@@ -587,11 +652,37 @@ export class LossChart {
       }
       to(px, yOf(last[c]!));
     }
-    if (cols.after >= 0) to(xOf(xs[cols.after]!), yOf(ys[cols.after]!));
+    if (cols.after >= 0) to(xOf(xs.get(cols.after)), yOf(ys.get(cols.after)));
     ctx.stroke();
   }
 
-  private drawReference(ref: { value: number; label: string }, rect: Rect, yOf: (v: number) => number, fontPx: number): void {
+  private strokeColumnMeans(
+    cols: ColumnBuffer,
+    xs: IndexedValues,
+    ys: IndexedValues,
+    rect: Rect,
+    dpr: number,
+    xOf: (v: number) => number,
+    yOf: (v: number) => number,
+  ): void {
+    const ctx = this.ctx;
+    ctx.beginPath();
+    const to = polylineTo(ctx);
+    if (cols.before >= 0) to(xOf(xs.get(cols.before)), yOf(ys.get(cols.before)));
+    const { sum, count } = cols;
+    for (let c = 0; c < count.length; c++) {
+      if (count[c]! > 0) to(rect.left + (c + 0.5) / dpr, yOf(sum[c]! / count[c]!));
+    }
+    if (cols.after >= 0) to(xOf(xs.get(cols.after)), yOf(ys.get(cols.after)));
+    ctx.stroke();
+  }
+
+  private drawReference(
+    ref: { value: number; label: string },
+    rect: Rect,
+    yOf: (v: number) => number,
+    fontPx: number,
+  ): void {
     const py = yOf(ref.value);
     if (!Number.isFinite(py)) return;
     const ctx = this.ctx;
@@ -665,7 +756,8 @@ export class LossChart {
   }
 
   private cancelDrag(): void {
-    if (this.drag && this.plot.hasPointerCapture(this.drag.pointerId)) this.plot.releasePointerCapture(this.drag.pointerId);
+    if (this.drag && this.plot.hasPointerCapture(this.drag.pointerId))
+      this.plot.releasePointerCapture(this.drag.pointerId);
     this.drag = undefined;
     this.selection.classList.remove('is-active');
   }
@@ -743,7 +835,24 @@ export class LossChart {
   }
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, className: string): HTMLElementTagNameMap[K] {
+/** lineTo that starts the path on its first call and skips points a log scale cannot place. */
+function polylineTo(ctx: CanvasRenderingContext2D): (px: number, py: number) => void {
+  let started = false;
+  return (px, py) => {
+    if (!Number.isFinite(py)) return;
+    if (started) ctx.lineTo(px, py);
+    else {
+      ctx.moveTo(px, py);
+      started = true;
+    }
+  };
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  doc: Document,
+  tag: K,
+  className: string,
+): HTMLElementTagNameMap[K] {
   const node = doc.createElement(tag);
   node.className = className;
   return node;

@@ -1,10 +1,10 @@
 /**
- * One curve's points, stored column-wise in growable typed arrays, with its smoothed copy and the
+ * One curve's points, stored column-wise in chunked typed arrays, with its smoothed copy and the
  * decimation pyramids for both kept up to date on every append. DOM-free.
  */
 import { MinMaxPyramid } from './decimate';
 import { EmaSmoother } from './ema';
-import { GrowableArray, float32, float64 } from './growable';
+import { ChunkedArray } from './growable';
 
 export type SeriesRole = 'train' | 'validation' | 'progressive' | 'epoch' | 'compare';
 export type XAxis = 'samples' | 'time';
@@ -12,10 +12,10 @@ export type XAxis = 'samples' | 'time';
 export class SeriesData {
   // x stays float64 (sample counts pass 2^24); y is float32 because seven significant digits are
   // more than a pixel can show, and it halves the memory of a million-point run.
-  readonly samples = new GrowableArray(float64, 4096);
-  readonly timeMs = new GrowableArray(float64, 4096);
-  readonly loss = new GrowableArray(float32, 4096);
-  readonly smoothed = new GrowableArray(float32, 4096);
+  readonly samples = new ChunkedArray('float64');
+  readonly timeMs = new ChunkedArray('float64');
+  readonly loss = new ChunkedArray('float32');
+  readonly smoothed = new ChunkedArray('float32');
   readonly rawPyramid = new MinMaxPyramid();
   readonly smoothPyramid = new MinMaxPyramid();
   /** The exact last value, for the legend (the stored copy is float32). */
@@ -35,51 +35,38 @@ export class SeriesData {
     return this.loss.length;
   }
 
-  xs(axis: XAxis): Float64Array {
-    return axis === 'samples' ? this.samples.data : this.timeMs.data;
+  xs(axis: XAxis): ChunkedArray {
+    return axis === 'samples' ? this.samples : this.timeMs;
   }
 
   /** O(new points): copies, smooths and folds them into the pyramids; never redraws. */
   append(samples: ArrayLike<number>, timeMs: ArrayLike<number>, loss: ArrayLike<number>): void {
     const n = Math.min(samples.length, timeMs.length, loss.length);
     if (n === 0) return;
-    const start = this.samples.extend(n);
-    this.timeMs.extend(n);
-    this.loss.extend(n);
+    this.samples.push(samples, n);
+    this.timeMs.push(timeMs, n);
+    const start = this.loss.push(loss, n);
     this.smoothed.extend(n);
-    const xs = this.samples.data;
-    const ts = this.timeMs.data;
-    const ys = this.loss.data;
-    const sm = this.smoothed.data;
-    for (let j = 0; j < n; j++) {
-      const i = start + j;
-      xs[i] = samples[j]!;
-      ts[i] = timeMs[j]!;
-      const y = loss[j]!;
-      ys[i] = y;
-      sm[i] = this.smoother.next(y);
-    }
+    for (let i = start; i < start + n; i++) this.smoothed.set(i, this.smoother.next(this.loss.get(i)));
     this.lastLoss = loss[n - 1]!;
-    this.rawPyramid.append(ys, start, start + n);
-    this.smoothPyramid.append(sm, start, start + n);
+    this.rawPyramid.append(this.loss, start, start + n);
+    this.smoothPyramid.append(this.smoothed, start, start + n);
   }
 
   /** O(points): a new smoothing weight changes every smoothed value. */
   setSmoothing(weight: number): void {
     this.smoothing = weight;
     this.smoother = new EmaSmoother(weight);
-    const ys = this.loss.data;
-    const sm = this.smoothed.data;
-    for (let i = 0; i < this.length; i++) sm[i] = this.smoother.next(ys[i]!);
+    for (let i = 0; i < this.length; i++) this.smoothed.set(i, this.smoother.next(this.loss.get(i)));
     this.smoothPyramid.clear();
-    this.smoothPyramid.append(sm, 0, this.length);
+    this.smoothPyramid.append(this.smoothed, 0, this.length);
   }
 
   clear(): void {
-    this.samples.truncate(0);
-    this.timeMs.truncate(0);
-    this.loss.truncate(0);
-    this.smoothed.truncate(0);
+    this.samples.clear();
+    this.timeMs.clear();
+    this.loss.clear();
+    this.smoothed.clear();
     this.rawPyramid.clear();
     this.smoothPyramid.clear();
     this.smoother = new EmaSmoother(this.smoothing);

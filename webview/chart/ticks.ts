@@ -121,11 +121,17 @@ export function formatValue(value: number, step?: number): string {
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
   if (abs >= 1e6 || abs < 1e-4) return trimExponent(value.toExponential(step ? 1 : 3));
-  if (step !== undefined && step > 0) {
-    const decimals = Math.max(0, Math.min(10, -Math.floor(Math.log10(step) + 1e-9)));
-    return value.toFixed(decimals);
-  }
+  if (step !== undefined && step > 0) return value.toFixed(decimalsFor(step));
   return Number(value.toPrecision(4)).toString();
+}
+
+/** Decimal places that show a step exactly: 0.25 → 2, 0.5 → 1, 5 → 0 (at most 10). */
+export function decimalsFor(step: number): number {
+  for (let d = 0; d < 10; d++) {
+    const scaled = step * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, scaled)) return d;
+  }
+  return 10;
 }
 
 function trimExponent(s: string): string {
@@ -143,9 +149,7 @@ export function formatCount(value: number, step?: number): string {
   ];
   for (const [size, suffix] of units) {
     if (abs >= size) {
-      const scaledStep = step !== undefined ? step / size : undefined;
-      const decimals =
-        scaledStep !== undefined && scaledStep > 0 ? Math.max(0, Math.min(3, -Math.floor(Math.log10(scaledStep) + 1e-9))) : 1;
+      const decimals = step !== undefined && step > 0 ? decimalsFor(step / size) : 1;
       return `${Number((value / size).toFixed(decimals))}${suffix}`;
     }
   }
@@ -153,8 +157,8 @@ export function formatCount(value: number, step?: number): string {
 }
 
 const TIME_STEPS_MS = [
-  1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000,
-  900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000,
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000,
+  600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000,
 ];
 
 /** Ticks on a time axis fall on whole seconds, minutes and hours, not on 1/2/5 × 10^k ms. */
@@ -163,7 +167,7 @@ export function timeTicks(minMs: number, maxMs: number, target: number): Ticks {
   const raw = (maxMs - minMs) / Math.max(1, target);
   const step = TIME_STEPS_MS.find((s) => s >= raw) ?? niceStep(raw / 86_400_000) * 86_400_000;
   const values: number[] = [];
-  for (let k = Math.ceil(minMs / step - 1e-9); k * step <= maxMs + 1e-9; k++) values.push(k * step);
+  for (let k = Math.ceil(minMs / step - 1e-9); k * step <= maxMs + 1e-9; k++) values.push(k * step || 0); // no -0
   return { values, step };
 }
 
@@ -172,7 +176,9 @@ export function formatDuration(ms: number, stepMs = 1000): string {
   const sign = ms < 0 ? '-' : '';
   const abs = Math.abs(ms);
   if (stepMs < 1000 && abs < 10_000) {
-    return abs < 1000 && stepMs < 100 ? `${sign}${Math.round(abs)} ms` : `${sign}${Number((abs / 1000).toFixed(stepMs < 100 ? 2 : 1))} s`;
+    return abs < 1000 && stepMs < 100
+      ? `${sign}${Math.round(abs)} ms`
+      : `${sign}${Number((abs / 1000).toFixed(stepMs < 100 ? 2 : 1))} s`;
   }
   const totalSeconds = Math.round(abs / 1000);
   if (totalSeconds < 60) return `${sign}${totalSeconds} s`;
