@@ -29,10 +29,11 @@ const USAGE = `usage: csv-trainer train FILE --target COL [--features A,B,…] -
                   [--lr 0.01] [--batch-size 32] [--epochs 10] [--seed 42]
                   [--shuffle true|false] [--normalize standard|none] [--bias true|false]
                   [--validation-split 0.2] [--backend auto|cpu|wasm]
-                  [--out REPORT.json] [--quiet]`;
+                  [--out REPORT.json] [--quiet]
+(online: --epochs is the number of passes over the file, 1 by default: the file is read once)`;
 
 /** Column types are inferred from the file's first bytes (a full profile would read it twice). */
-const TYPE_SAMPLE_BYTES = 4 * 1024 * 1024;
+const TYPE_SAMPLE_BYTES = 1024 * 1024;
 const ONLINE_CHUNK_ROWS = 16384;
 const DEFAULT_REPORTS_FOLDER = path.join('.csv-trainer', 'runs');
 
@@ -194,7 +195,7 @@ function parseArguments(args: string[]): TrainArguments {
     hidden,
     learningRate: number('lr', DEFAULT_CONFIG.learningRate, (n) => n > 0 && n <= 10, 'a number in (0, 10]'),
     batchSize: number('batch-size', DEFAULT_CONFIG.batchSize, (n) => n >= 1 && n <= 1048576, 'an integer from 1 to 1048576', true),
-    epochs: number('epochs', DEFAULT_CONFIG.epochs, (n) => n >= 1 && n <= 100000, 'an integer from 1 to 100000', true),
+    epochs: number('epochs', mode === 'online' ? 1 : DEFAULT_CONFIG.epochs, (n) => n >= 1 && n <= 100000, 'an integer from 1 to 100000', true),
     seed: number('seed', DEFAULT_CONFIG.seed, (n) => n >= 0 && n <= 4294967295, 'an integer from 0 to 4294967295', true),
     // Online training keeps the stream's order by definition.
     shuffle: mode === 'online' ? false : flag('shuffle', true),

@@ -35,11 +35,16 @@ export class NormalEquations {
   /** `row` holds the features (length `features`); the bias column is implied. */
   add(row: ArrayLike<number>, offset: number, y: number): void {
     const { size, gram, xty, features } = this;
-    for (let a = 0; a < size; a++) {
-      const xa = a < features ? row[offset + a] : 1;
+    for (let a = 0; a < features; a++) {
+      const xa = row[offset + a];
       xty[a] += xa * y;
       const base = a * size;
-      for (let b = a; b < size; b++) gram[base + b] += xa * (b < features ? row[offset + b] : 1);
+      for (let b = a; b < features; b++) gram[base + b] += xa * row[offset + b];
+      if (this.bias) gram[base + features] += xa;
+    }
+    if (this.bias) {
+      xty[features] += y;
+      gram[features * size + features] += 1;
     }
     this.yty += y * y;
     this.sumY += y;

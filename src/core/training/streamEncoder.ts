@@ -41,6 +41,7 @@ export class StreamEncoder {
   private readonly labelSeen = new Uint8Array(MAX_ONLINE_CLASSES);
   private labelsSeen = 0;
   private readonly standardize: boolean;
+  private readonly numericOnly: boolean;
 
   constructor(
     private readonly layout: OnlineLayout,
@@ -66,6 +67,7 @@ export class StreamEncoder {
     this.mean = new Float64Array(this.columns);
     this.m2 = new Float64Array(this.columns);
     this.standardize = config.normalize === 'standard';
+    this.numericOnly = layout.featureKinds.every((kind) => kind === 'numeric');
     if (task.loss === 'squared' && this.columns + 1 <= MAX_NORMAL_EQUATION_COLUMNS) this.normalEquations = new NormalEquations(this.columns, config.bias);
   }
 
@@ -115,42 +117,66 @@ export class StreamEncoder {
           }
         }
       }
-      this.raw.fill(0);
-      for (let f = 0; f < featureCount; f++) {
-        const slot = this.slots[f];
-        const v = values[base + f];
-        if (slot.kind === 'numeric') {
-          if (Number.isNaN(v)) {
-            this.raw[slot.start] = this.imputeCount[f] > 0 ? this.imputeSum[f] / this.imputeCount[f] : 0;
-          } else {
-            this.raw[slot.start] = v;
+      const raw = this.raw;
+      if (this.numericOnly) {
+        for (let f = 0; f < featureCount; f++) {
+          const v = values[base + f];
+          if (v === v) {
+            raw[f] = v;
             if (!this.frozen) {
               this.imputeSum[f] += v;
               this.imputeCount[f]++;
             }
+          } else raw[f] = this.imputeCount[f] > 0 ? this.imputeSum[f] / this.imputeCount[f] : 0;
+        }
+      } else {
+        raw.fill(0);
+        for (let f = 0; f < featureCount; f++) {
+          const slot = this.slots[f];
+          const v = values[base + f];
+          if (slot.kind === 'numeric') {
+            if (Number.isNaN(v)) {
+              raw[slot.start] = this.imputeCount[f] > 0 ? this.imputeSum[f] / this.imputeCount[f] : 0;
+            } else {
+              raw[slot.start] = v;
+              if (!this.frozen) {
+                this.imputeSum[f] += v;
+                this.imputeCount[f]++;
+              }
+            }
+          } else if (v >= 0) {
+            const offset = this.categorySlot(slot, v, chunk.categories[f]);
+            if (offset >= 0) raw[slot.start + offset] = 1;
           }
-        } else if (v >= 0) {
-          const offset = this.categorySlot(slot, v, chunk.categories[f]);
-          if (offset >= 0) this.raw[slot.start + offset] = 1;
         }
       }
       const out0 = kept * stride;
+      const columns = this.columns;
       if (!this.frozen) {
-        this.count++;
-        this.normalEquations?.add(this.raw, 0, y);
+        const n = ++this.count;
+        this.normalEquations?.add(raw, 0, y);
         if (this.standardize) {
           // Welford: the statistics include this row before it is standardised.
-          for (let c = 0; c < this.columns; c++) {
-            const delta = this.raw[c] - this.mean[c];
-            this.mean[c] += delta / this.count;
-            this.m2[c] += delta * (this.raw[c] - this.mean[c]);
+          const mean = this.mean;
+          const m2 = this.m2;
+          for (let c = 0; c < columns; c++) {
+            const delta = raw[c] - mean[c];
+            mean[c] += delta / n;
+            m2[c] += delta * (raw[c] - mean[c]);
           }
         }
       }
       if (this.standardize) {
-        for (let c = 0; c < this.columns; c++) out[out0 + c] = (this.raw[c] - this.mean[c]) / this.scaleOf(c);
+        const mean = this.mean;
+        const m2 = this.m2;
+        const n = this.count;
+        for (let c = 0; c < columns; c++) {
+          const std = Math.sqrt(m2[c] / n);
+          const m = mean[c];
+          out[out0 + c] = (raw[c] - m) / (std > 1e-12 * (m > 1 || m < -1 ? Math.abs(m) : 1) ? std : 1);
+        }
       } else {
-        for (let c = 0; c < this.columns; c++) out[out0 + c] = this.raw[c];
+        for (let c = 0; c < columns; c++) out[out0 + c] = raw[c];
       }
       out[out0 + this.columns] = y;
       kept++;
