@@ -87,7 +87,7 @@ describe('csv-trainer train', () => {
   }
 
   it('exit 3: divergence writes the report with status "diverged" and says what to try', async () => {
-    const result = await run('textbook.csv', '--target', 'y', '--mode', 'online', '--lr', '10', '--normalize', 'none');
+    const result = await run('textbook.csv', '--target', 'y', '--mode', 'online', '--lr', '10', '--normalize', 'none', '--epochs', '10');
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stderr, /lower learning rate/);
     const [name] = reports();
