@@ -6,7 +6,7 @@ import { Disposable } from './dispose';
 import { describeError } from './errors';
 import type { HostPlatform } from './platform';
 import { buildWebviewHtml, webviewOptions } from './webviewHtml';
-import { profileWithRowIndex, readFileHead, readRows, RowIndex, type FileHead, type RangeSource, type RowBlock } from './rowIndex';
+import { profileWithRowIndex, rangeChunks, readFileHead, readRows, RowIndex, type FileHead, type RangeSource, type RowBlock } from './rowIndex';
 import { nodeFileRange } from '../node/fileRange';
 import { CsvError, type ByteChunks, type CsvProfile } from '../core/csv/types';
 import { assertNever } from '../core/protocol';
@@ -79,8 +79,9 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
     this.finished = this.profile();
   }
 
+  /** Rows the grid can show: the profiling pass's index, or the rows of the first bytes until it passes them. */
   get rowsIndexed(): number {
-    return this.index.rowsIndexed;
+    return Math.max(this.index.rowsIndexed, this.head?.headIndex.rowsIndexed ?? 0);
   }
 
   get canOpenInTextEditor(): boolean {
@@ -106,7 +107,8 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
 
   async readRows(start: number, count: number): Promise<RowBlock> {
     if (!this.range || !this.head) return { start, rows: [] };
-    return readRows(this.index, this.range, this.head.delimiter, start, count);
+    const index = this.index.rowsIndexed >= this.head.headIndex.rowsIndexed ? this.index : this.head.headIndex;
+    return readRows(index, this.range, this.head.delimiter, start, count);
   }
 
   override dispose(): void {
@@ -118,7 +120,7 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
     super.dispose();
   }
 
-  private async openSource(signal: AbortSignal): Promise<ByteChunks> {
+  private async openSource(): Promise<ByteChunks> {
     const { uri, services } = this;
     if (!this.range) {
       if (uri.scheme === 'file' && services.platform.name === 'node') this.range = await nodeFileRange(uri.fsPath);
@@ -134,9 +136,11 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
       this.head = await readFileHead(this.range);
       this.index = new RowIndex({ bom: this.head.bom });
       this.changed.fire({ type: 'head', header: this.head.header, delimiter: this.head.delimiter });
+      this.changed.fire({ type: 'progress', bytesRead: 0, totalBytes: this.fileBytes, rowsIndexed: this.rowsIndexed });
     }
-    // One read of the file serves the profile and the row index: streamed from disk on Node.
-    return this.memoryBytes ? yieldingSlices(this.memoryBytes) : this.services.platform.readChunks(uri, signal);
+    // One read of the file serves the profile and the row index. On Node it streams through the
+    // same handle the grid seeks with, in large blocks read ahead of the parser.
+    return this.memoryBytes ? yieldingSlices(this.memoryBytes) : rangeChunks(this.range);
   }
 
   private async profile(): Promise<CsvProfile | undefined> {
@@ -149,36 +153,36 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
       const now = Date.now();
       if (!force && now - lastProgress < PROGRESS_INTERVAL_MS) return;
       lastProgress = now;
-      this.changed.fire({ type: 'progress', bytesRead, totalBytes: this.fileBytes, rowsIndexed: this.index.rowsIndexed });
+      this.changed.fire({ type: 'progress', bytesRead, totalBytes: this.fileBytes, rowsIndexed: this.rowsIndexed });
     };
     try {
-      const chunks = await this.openSource(signal);
+      const chunks = await this.openSource();
       const profile = await profileWithRowIndex(chunks, this.index, {
         signal,
         totalBytes: this.fileBytes,
         // The first progress with rows goes out at once: the grid can show them before the profile ends.
-        onProgress: (bytesRead) => reportProgress(bytesRead, lastProgress === 0 && this.index.rowsIndexed > 0),
+        onProgress: (bytesRead) => reportProgress(bytesRead, lastProgress === 0),
       });
       if (run !== this.run || this.isDisposed) return undefined;
       const elapsedMs = Date.now() - started;
       this.outcome = { status: 'done', profile, elapsedMs };
       this.bytesRead = profile.bytes;
       this.services.log.info(`inspect ${this.uri.path}: ${profile.rows} rows, ${profile.columns.length} columns in ${elapsedMs} ms`);
-      this.changed.fire({ type: 'profile', profile, rowsIndexed: this.index.rowsIndexed, elapsedMs });
+      this.changed.fire({ type: 'profile', profile, rowsIndexed: this.rowsIndexed, elapsedMs });
       return profile;
     } catch (error) {
       if (run !== this.run || this.isDisposed) return undefined;
       if (signal.aborted) {
         this.outcome = { status: 'cancelled' };
         this.services.log.info(`inspect ${this.uri.path}: cancelled after ${this.bytesRead} bytes`);
-        this.changed.fire({ type: 'profileCancelled', bytesRead: this.bytesRead, rowsIndexed: this.index.rowsIndexed });
+        this.changed.fire({ type: 'profileCancelled', bytesRead: this.bytesRead, rowsIndexed: this.rowsIndexed });
         return undefined;
       }
       const message = describeError(error);
       const line = error instanceof CsvError ? error.line : undefined;
       this.outcome = { status: 'failed', message, line };
       this.services.log.error(`inspect ${this.uri.path}: ${message}`);
-      this.changed.fire({ type: 'profileFailed', message, line, rowsIndexed: this.index.rowsIndexed });
+      this.changed.fire({ type: 'profileFailed', message, line, rowsIndexed: this.rowsIndexed });
       throw new Error(message);
     }
   }

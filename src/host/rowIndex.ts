@@ -10,6 +10,8 @@ import { CsvTokenizer, DEFAULT_MAX_FIELD_BYTES, END, NEED_MORE } from '../core/c
 import type { ByteChunks, CsvDialect, CsvProfile, ReadOptions } from '../core/csv/types';
 
 export const ROWS_PER_CHECKPOINT = 256;
+/** Streaming block size: large blocks keep the per-read cost of an async source negligible. */
+export const STREAM_BLOCK_BYTES = 4 * 1024 * 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -138,6 +140,24 @@ export interface RangeSource {
   close?(): Promise<void>;
 }
 
+/**
+ * A range source read from `offset` to its end in large blocks, the next block requested before
+ * the current one is handed out: the read overlaps the parsing, and one open handle serves both
+ * streaming and seeking. Each block is a fresh buffer, valid as long as the consumer keeps it.
+ */
+export async function* rangeChunks(source: RangeSource, options: { offset?: number; blockBytes?: number } = {}): AsyncGenerator<Uint8Array> {
+  const blockBytes = options.blockBytes ?? STREAM_BLOCK_BYTES;
+  let offset = options.offset ?? 0;
+  let next = offset < source.size ? source.read(offset, blockBytes) : undefined;
+  while (next) {
+    const bytes = await next;
+    if (bytes.length === 0) return;
+    offset += bytes.length;
+    next = offset < source.size ? source.read(offset, blockBytes) : undefined;
+    yield bytes;
+  }
+}
+
 /** Passes the chunks on unchanged, indexing rows on the way: one read of the file serves both. */
 export async function* indexWhileReading(chunks: ByteChunks, index: RowIndex): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) {
@@ -166,13 +186,18 @@ export interface FileHead {
   delimiter: CsvDialect['delimiter'];
   bom: boolean;
   header: string[];
+  /** The rows within the first bytes, indexed at once: the grid shows them before the profiling pass starts. */
+  headIndex: RowIndex;
 }
 
-/** The header and delimiter, from the first bytes: the grid needs them before profiling ends. */
+/** The header, the delimiter and the first rows, from the first bytes: the grid needs them before profiling ends. */
 export async function readFileHead(source: RangeSource): Promise<FileHead> {
-  let head = await source.read(0, Math.min(HEAD_BYTES, source.size));
-  const bom = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
-  if (bom) head = head.subarray(3);
+  const start = await source.read(0, Math.min(HEAD_BYTES, source.size));
+  const bom = start.length >= 3 && start[0] === 0xef && start[1] === 0xbb && start[2] === 0xbf;
+  const headIndex = new RowIndex({ bom });
+  headIndex.feed(start);
+  if (start.length >= source.size) headIndex.finish();
+  const head = bom ? start.subarray(3) : start;
   const delimiter = detectDelimiter(head, source.size <= HEAD_BYTES);
   const tokenizer = new CsvTokenizer({ delimiter: delimiter.charCodeAt(0), maxFieldBytes: HEAD_BYTES });
   tokenizer.feed(head, true);
@@ -184,7 +209,7 @@ export async function readFileHead(source: RangeSource): Promise<FileHead> {
   } catch {
     // A header longer than the head or with a broken quote: the profile reports it properly.
   }
-  return { delimiter, bom, header };
+  return { delimiter, bom, header, headIndex };
 }
 
 export interface RowBlock {

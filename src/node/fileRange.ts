@@ -35,7 +35,8 @@ export async function nodeFileRange(path: string): Promise<RangeSource | undefin
     async read(offset, length) {
       if (closed) throw new CsvError('io', `cannot read ${path}: closed`);
       const wanted = Math.max(0, Math.min(length, size - offset));
-      const buffer = new Uint8Array(wanted);
+      // A Buffer, not a plain Uint8Array: its indexOf is memchr, which the row index leans on.
+      const buffer = Buffer.allocUnsafe(wanted);
       let filled = 0;
       while (filled < wanted) {
         const { bytesRead } = await handle.read(buffer, filled, wanted - filled, offset + filled);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { profileCsv, readCsvRecords } from '../../src/core/csv';
-import { profileWithRowIndex, readFileHead, readRows, RowIndex, ROWS_PER_CHECKPOINT, type RangeSource } from '../../src/host/rowIndex';
+import { profileWithRowIndex, rangeChunks, readFileHead, readRows, RowIndex, ROWS_PER_CHECKPOINT, type RangeSource } from '../../src/host/rowIndex';
 
 const encoder = new TextEncoder();
 
@@ -64,7 +64,9 @@ test('a BOM is not part of the header; header-only and empty files have no rows'
   assert.equal(indexOf('a,b').index.rowsIndexed, 0);
   assert.equal(indexOf('').index.rowsIndexed, 0);
   const head = await readFileHead(memorySource(encoder.encode('\ufeff"na;me";value\nx;1\n')));
-  assert.deepEqual(head, { delimiter: ';', bom: true, header: ['na;me', 'value'] });
+  assert.deepEqual({ ...head, headIndex: undefined }, { delimiter: ';', bom: true, header: ['na;me', 'value'], headIndex: undefined });
+  assert.equal(head.headIndex.rowsIndexed, 1);
+  assert.ok(head.headIndex.complete);
 });
 
 test('rows read by seeking equal the parsed records, anywhere in a file of many checkpoints', async () => {
@@ -113,4 +115,21 @@ test('a broken row in the preview gives the rows before it and a note, not an ex
   const block = await readRows(index, memorySource(bytes), ',', 0, 3);
   assert.deepEqual(block.rows, [['1', '2']]);
   assert.match(block.note ?? '', /after a closing quote/);
+});
+
+test('the first rows are readable from the head alone; streaming the range source gives every byte once', async () => {
+  const text = 'n,square\n' + Array.from({ length: 20_000 }, (_, i) => `${i},${i * i}`).join('\n') + '\n';
+  const bytes = encoder.encode(text);
+  const source = memorySource(bytes);
+  const head = await readFileHead(source);
+  assert.ok(head.headIndex.rowsIndexed > 100 && !head.headIndex.complete, `head rows: ${head.headIndex.rowsIndexed}`);
+  assert.deepEqual((await readRows(head.headIndex, source, ',', 100, 2)).rows, [['100', '10000'], ['101', '10201']]);
+
+  const streamed: Uint8Array[] = [];
+  for await (const chunk of rangeChunks(source, { blockBytes: 1000 })) streamed.push(chunk);
+  assert.deepEqual(Buffer.concat(streamed), Buffer.from(bytes));
+  const index = new RowIndex();
+  const profile = await profileWithRowIndex(rangeChunks(source, { blockBytes: 4096 }), index);
+  assert.equal(profile.rows, 20_000);
+  assert.equal(index.rowsIndexed, 20_000);
 });
