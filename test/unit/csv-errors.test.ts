@@ -70,6 +70,10 @@ describe('bad input', () => {
     assert.equal(error.line, 3);
     assert.equal(error.column, 2);
     assert.match(error.message, /^line 3, field 2: unterminated quote \(the quoted field opened on line 3 never closes\)$/);
+    // The opening line, not the row's first line, when an earlier field spans lines.
+    const later = await csvError('a,b,c\n1,"x\ny",3\n4,"z\nw","oops\n5,6,7\n');
+    assert.equal(later.line, 5);
+    assert.equal(later.column, 3);
   });
 
   it('a broken quote early in a huge stream fails fast, within maxFieldBytes, without reading on', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CsvError, loadColumns, readCsvRecords } from '../../src/core/csv/index';
+import { CsvError, loadColumns, readCsvRecords, readRowChunks } from '../../src/core/csv/index';
 import { fileChunks, fileChunksSync } from '../../src/node/fileSource';
 
 const folder = mkdtempSync(join(tmpdir(), 'csv-filesource-'));
@@ -35,5 +35,13 @@ describe('fileChunks / fileChunksSync', () => {
     const controller = new AbortController();
     controller.abort();
     await assert.rejects(loadColumns(fileChunks(path), [{ name: 'a', kind: 'numeric' }], { signal: controller.signal }), { name: 'AbortError' });
+    // Aborted while reading: the next block is not read.
+    const midway = new AbortController();
+    const chunks = readRowChunks(fileChunks(path, { blockBytes: 1024 }), [{ name: 'a', kind: 'numeric' }], { delimiter: ',', chunkRows: 10, signal: midway.signal });
+    assert.equal((await chunks.next()).value?.rows, 10);
+    midway.abort();
+    await assert.rejects(async () => {
+      for await (const chunk of chunks) assert.ok(chunk.rows > 0);
+    }, { name: 'AbortError' });
   });
 });

@@ -108,6 +108,7 @@ describe('properties', () => {
           const reused = await readCsvRecords(reusedBufferSource(cutAt(bytes, cuts)), { delimiter: ',' });
           assert.deepEqual(split.records, whole.records);
           assert.deepEqual(split.header, whole.header);
+          assert.deepEqual(split.dialect, whole.dialect);
           assert.deepEqual(reused.records, whole.records);
         },
       ),
@@ -116,16 +117,31 @@ describe('properties', () => {
   });
 
   it('every single cut point, including inside a UTF-8 character and between \\r and \\n', async () => {
-    const text = 'é,"b\r\n€"\r\n"😀",2\r\n"x""y",\r\n';
+    // A given delimiter skips detection's read-ahead, so the tokenizer really sees these cuts.
+    const options = { delimiter: ',' } as const;
+    const text = 'é,"b\r\n€"\r\n"😀",2\r\n"x""y",\r\nü€,"z"\r\n';
     const bytes = encoder.encode(text);
-    const whole = await readCsvRecords([bytes]);
+    const whole = await readCsvRecords([bytes], options);
     for (let cut = 1; cut < bytes.length; cut++) {
-      assert.deepEqual((await readCsvRecords(cutAt(bytes, [cut]))).records, whole.records, `cut at byte ${cut}`);
+      for (const source of [cutAt(bytes, [cut]), reusedBufferSource(cutAt(bytes, [cut]))]) {
+        const split = await readCsvRecords(source, options);
+        assert.deepEqual(split.records, whole.records, `cut at byte ${cut}`);
+        assert.equal(split.dialect.lineEnding, 'crlf', `cut at byte ${cut}`);
+      }
     }
     // One byte at a time.
     const byteByByte = Array.from(bytes, (byte) => Uint8Array.of(byte));
-    assert.deepEqual((await readCsvRecords(byteByByte)).records, whole.records);
-    assert.deepEqual(whole.records, [['😀', '2'], ['x"y', '']]);
+    assert.deepEqual((await readCsvRecords(byteByByte, options)).records, whole.records);
+    assert.deepEqual((await readCsvRecords(reusedBufferSource(byteByByte), options)).records, whole.records);
+    // And with detection's read-ahead, past 64 KiB so that later rows cross chunk boundaries.
+    const long = encoder.encode(text + 'é€,"x\r\n""😀"""\r\n'.repeat(4000));
+    const longWhole = await readCsvRecords([long]);
+    for (const step of [4093, 65536, 70001]) {
+      const cuts = Array.from({ length: Math.ceil(long.length / step) }, (_, k) => k * step + (k % 7));
+      assert.deepEqual((await readCsvRecords(reusedBufferSource(cutAt(long, cuts)))).records, longWhole.records, `step ${step}`);
+    }
+    assert.equal(longWhole.records.length, 4003);
+    assert.deepEqual(whole.records, [['😀', '2'], ['x"y', ''], ['ü€', 'z']]);
     assert.deepEqual(whole.header, ['é', 'b\r\n€']);
   });
 

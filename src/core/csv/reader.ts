@@ -38,12 +38,14 @@ export class CsvReader {
         ? (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
         : (source as Iterable<Uint8Array>)[Symbol.iterator]();
 
-    // Gather the start of the file (copied: the source may reuse its buffer) for detection.
+    // Gather the start of the file (copied: the source may reuse its buffer) for delimiter
+    // detection; with a given delimiter only the 3 bytes a BOM needs.
     const startChunks: Uint8Array[] = [];
     let startLength = 0;
     let sourceDone = false;
     let bytesRead = 0;
-    while (startLength < DETECTION_BYTES) {
+    const wanted = options.delimiter === undefined ? DETECTION_BYTES : 3;
+    while (startLength < wanted) {
       options.signal?.throwIfAborted();
       const next = await iterator.next();
       if (next.done) {
