@@ -44,20 +44,28 @@ describe('SeriesData', () => {
 });
 
 describe('RedrawPacer', () => {
-  it('spaces data redraws so frames take about 7% of the thread, within 16..250 ms', () => {
+  it('spaces data redraws so frames take about 3% of the thread, within 16..400 ms', () => {
     const pacer = new RedrawPacer();
     assert.equal(pacer.delayFor(0), 0); // nothing measured yet: draw at once
-    pacer.recordFrame(1000, 7);
+    pacer.frameStarted(1000);
+    pacer.recordCost(3);
     assert.ok(Math.abs(pacer.intervalMs - 100) < 1e-9);
     assert.ok(Math.abs(pacer.delayFor(1040) - 60) < 1e-9);
     assert.equal(pacer.delayFor(1200), 0);
-    pacer.recordFrame(2000, 1000);
-    assert.equal(pacer.intervalMs, 250); // a terrible frame still leaves four frames a second
+    pacer.recordCost(1000);
+    assert.equal(pacer.intervalMs, 400); // a terrible frame still leaves a few frames a second
+  });
+
+  it('spaces from the start of the last frame, before its cost is known', () => {
+    const pacer = new RedrawPacer();
+    pacer.recordCost(3); // 100 ms interval
+    pacer.frameStarted(5000);
+    assert.ok(pacer.delayFor(5001) > 98); // data arriving while the frame is measured waits
   });
 
   it('never spaces frames closer than one display frame', () => {
     const pacer = new RedrawPacer();
-    pacer.recordFrame(0, 0.1);
+    pacer.recordCost(0.05);
     assert.equal(pacer.intervalMs, 16);
   });
 });

@@ -336,6 +336,9 @@ export class LossChart {
    */
   private measureFrame(): void {
     this.probeStartedAt = performance.now() - this.lastDrawMs;
+    // Spaced from the start of this frame, not from when its cost is known: otherwise data that
+    // arrives while the probe is in flight would get a second frame at once.
+    this.pacer.frameStarted(this.probeStartedAt);
     this.costProbe.port2.postMessage(null);
   }
 
@@ -344,7 +347,7 @@ export class LossChart {
     if (Number.isNaN(started)) return;
     this.probeStartedAt = NaN;
     this.lastFrameCostMs = performance.now() - started;
-    this.pacer.recordFrame(started, this.lastFrameCostMs);
+    this.pacer.recordCost(this.lastFrameCostMs);
   }
 
   private refreshTheme(): void {
@@ -695,12 +698,27 @@ export class LossChart {
     ctx.stroke();
     ctx.setLineDash([]);
     const text = `${ref.label} ${formatValue(ref.value)}`;
+    // Above the line unless that would leave the plot, on a patch of the editor background so the
+    // label stays readable over a dense noise band.
+    const above = py - rect.top > fontPx + 8;
+    const textWidth = ctx.measureText(text).width;
+    const right = rect.left + rect.width - 6;
+    const baseline = above ? py - 4 : py + 4;
+    if (this.theme.background !== 'transparent') {
+      ctx.fillStyle = this.theme.background;
+      ctx.globalAlpha = 0.85;
+      ctx.fillRect(
+        right - textWidth - 3,
+        above ? baseline - fontPx - 2 : baseline - 1,
+        textWidth + 6,
+        fontPx + 3,
+      );
+      ctx.globalAlpha = 1;
+    }
     ctx.fillStyle = this.theme.reference;
     ctx.textAlign = 'right';
-    // Above the line unless that would leave the plot.
-    const above = py - rect.top > fontPx + 6;
     ctx.textBaseline = above ? 'bottom' : 'top';
-    ctx.fillText(text, rect.left + rect.width - 6, above ? py - 3 : py + 3);
+    ctx.fillText(text, right, baseline);
   }
 
   private updateLegendAndLabel(visible: SeriesEntry[]): void {
