@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadColumns, profileCsv, readRowChunks, RowChunk } from '../../src/core/csv/index';
-import { encoder } from './csv-helpers';
+import fc from 'fast-check';
+import { CsvError, loadColumns, parseStrictNumber, profileCsv, readCsvRecords, readRowChunks, RowChunk } from '../../src/core/csv/index';
+import { cutAt, encoder } from './csv-helpers';
 
 const source = (text: string) => [encoder.encode(text)];
 
@@ -130,5 +131,57 @@ describe('loadColumns and readRowChunks', () => {
     assert.equal(chunksRead, 200);
     assert.equal(last.values[(last.rows - 1) * 2 + 1], 19_999);
     assert.equal(last.firstLine, 2 + 19_975);
+  });
+});
+
+describe('numeric fast path', () => {
+  // Fields the fused scan-and-parse path must either handle exactly or hand back to the general path.
+  const numericField = fc.oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((v) => String(Number(v.toPrecision(7)))),
+    fc.integer({ min: -99999, max: 99999 }).map(String),
+    fc.constantFrom('', ' 1', '2 ', '1e3', '.5', '5.', '-0', '+7', '007', 'NA', '"3.5"', '"1,5"', '0.1234567890123456789', '1.00000000000000000000001', '0.00000000000000000000001', '1e400', 'x', 'é', '"x\ny"', '"p,q"'),
+  );
+
+  it('loadColumns and readRowChunks equal the general parser + strict numbers, with any chunking', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(numericField, numericField, numericField), { minLength: 1, maxLength: 30 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.constantFrom(['a', 'c'], ['c', 'b', 'a'], ['b']),
+        async (rows, lineEnding, rawCuts, wanted) => {
+          const text = 'a,b,c' + lineEnding + rows.map((row) => row.join(',')).join(lineEnding) + lineEnding;
+          const bytes = encoder.encode(text);
+          const cuts = rawCuts.map((cut) => cut % (bytes.length + 1));
+          const reference = await readCsvRecords([bytes], { delimiter: ',' });
+          const exact = wanted.map((name) => reference.records.map((record) => parseStrictNumber(record[reference.header.indexOf(name)])));
+          const expected = exact.map((column) => column.map(Math.fround));
+          const loaded = await loadColumns(cutAt(bytes, cuts), wanted.map((name) => ({ name, kind: 'numeric' as const })), { delimiter: ',' });
+          assert.deepEqual(loaded.columns.map((column) => (column.kind === 'numeric' ? Array.from(column.values) : [])), expected);
+          assert.equal(loaded.dialect.lineEnding, lineEnding === '\n' ? 'lf' : 'crlf');
+          const chunked: number[][] = wanted.map(() => []);
+          const rowLines: number[] = [];
+          let line = 2;
+          for (const row of rows) {
+            rowLines.push(line);
+            line += row.join(',').split('\n').length;
+          }
+          let rowIndex = 0;
+          for await (const chunk of readRowChunks(cutAt(bytes, cuts), wanted.map((name) => ({ name, kind: 'numeric' as const })), { delimiter: ',', chunkRows: 4 })) {
+            assert.equal(chunk.firstLine, rowLines[rowIndex]);
+            rowIndex += chunk.rows;
+            for (let r = 0; r < chunk.rows; r++) for (let c = 0; c < chunk.width; c++) chunked[c].push(chunk.values[r * chunk.width + c]);
+          }
+          assert.deepEqual(chunked, exact); // Float64: exactly Number()'s value
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('still reports a short row on its line', async () => {
+    const error = await loadColumns([encoder.encode('a,b\n1,2\n3,4\n5\n')], [{ name: 'a', kind: 'numeric' }]).catch((e: unknown) => e as CsvError);
+    assert.ok(error instanceof CsvError);
+    assert.equal(error.message, 'line 4: expected 2 fields (as in the header), found 1');
   });
 });

@@ -1,5 +1,6 @@
 // Training data out of a CSV: whole typed columns (batch) or row blocks pulled on demand (online).
 import { CsvReader, decodeField, END, NEED_MORE } from './reader';
+import { ROW } from './tokenizer';
 import { parseNumberBytes } from './numbers';
 import { ByteChunks, ColumnRequest, CsvError, LoadedColumn, LoadedColumns, ReadOptions, RowChunk } from './types';
 
@@ -57,8 +58,16 @@ export async function loadColumns(
     const dictionaries = categoryRequests.map(() => new CategoryDictionary());
     const tokenizer = reader.tokenizer;
     let rows = 0;
+    // All numeric: plain rows go through the tokenizer's fused scan-and-parse fast path.
+    const fastSlots = categoryRequests.length === 0 ? plainRowSlots(reader.header.length, numericFields) : undefined;
+    const fastRow = new Float64Array(numericFields.length);
 
     for (;;) {
+      if (fastSlots !== undefined && rows < capacity && tokenizer.nextPlainNumericRow(fastSlots, fastRow) === ROW) {
+        for (let k = 0; k < fastRow.length; k++) numericValues[k][rows] = fastRow[k];
+        rows++;
+        continue;
+      }
       const status = tokenizer.nextRow();
       if (status === NEED_MORE) {
         await reader.fill();
@@ -131,7 +140,20 @@ export async function* readRowChunks(
     let values = new Float64Array(chunkRows * width);
     let rows = 0;
     let firstLine = 0;
+    const fastSlots = isNumeric.every(Boolean) ? plainRowSlots(reader.header.length, Int32Array.from(fieldIndexes)) : undefined;
+    const fastRow = new Float64Array(width);
     for (;;) {
+      if (fastSlots !== undefined && tokenizer.nextPlainNumericRow(fastSlots, fastRow) === ROW) {
+        if (rows === 0) firstLine = tokenizer.rowLine;
+        values.set(fastRow, rows * width);
+        rows++;
+        if (rows === chunkRows) {
+          yield { rows, width, values, firstLine, categories, skippedRows: reader.skippedRows };
+          values = new Float64Array(chunkRows * width);
+          rows = 0;
+        }
+        continue;
+      }
       const status = tokenizer.nextRow();
       if (status === NEED_MORE) {
         await reader.fill();
@@ -184,6 +206,16 @@ function grownCapacity(reader: CsvReader, capacity: number, totalBytes: number |
     if (estimate > capacity) return Math.min(estimate, capacity * 2);
   }
   return capacity * 2;
+}
+
+/** Per header field, the request slot it fills (-1: not requested). A field requested twice keeps the last slot. */
+function plainRowSlots(fieldCount: number, numericFields: Int32Array): Int32Array | undefined {
+  const slots = new Int32Array(fieldCount).fill(-1);
+  for (let k = 0; k < numericFields.length; k++) {
+    if (slots[numericFields[k]] >= 0) return undefined; // the same column twice: keep the general path
+    slots[numericFields[k]] = k;
+  }
+  return slots;
 }
 
 function growFloat32(values: Float32Array, capacity: number): Float32Array {

@@ -15,6 +15,8 @@ import { CsvError } from './types';
 export const ROW = 1;
 export const NEED_MORE = 2;
 export const END = 3;
+/** From the fast path: not a plain row, use `nextRow`. */
+export const FALLBACK = 4;
 export type RowStatus = typeof ROW | typeof NEED_MORE | typeof END;
 
 /** Field flag: the field was quoted and contains doubled quotes to unescape. */
@@ -28,6 +30,13 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 const NUL = 0x00;
+const CH_0 = 0x30;
+const CH_9 = 0x39;
+const CH_MINUS = 0x2d;
+const CH_PLUS = 0x2b;
+const CH_DOT = 0x2e;
+/** 10^0 … 10^22, exact doubles: mantissa / 10^k is then correctly rounded, as Number() is. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, exponent) => Number(`1e${exponent}`));
 
 export const DEFAULT_MAX_FIELD_BYTES = 1024 * 1024;
 const EMPTY_BYTES = new Uint8Array(0);
@@ -288,6 +297,88 @@ export class CsvTokenizer {
     this.position = i;
     this.nextLine = line;
     return ROW;
+  }
+
+  /**
+   * Fast path for the common plain numeric row (unquoted ASCII fields such as `-12.5`, LF or CRLF):
+   * writes field `k` to `out[slots[k]]` (fields with slot -1 are skipped) and returns ROW, exactly as
+   * `nextRow` + `parseNumberBytes` would. Anything else — an empty field, an exponent, a quote,
+   * spaces, text, a row cut by the chunk end, a wrong field count — returns FALLBACK having consumed
+   * nothing, and the caller uses `nextRow`. Parsing while scanning reads each byte once.
+   */
+  nextPlainNumericRow(slots: Int32Array, out: Float64Array): typeof ROW | typeof FALLBACK {
+    const bytes = this.bytes;
+    const end = this.end;
+    const delimiter = this.delimiter;
+    const stops = this.unquotedStops;
+    const fieldTotal = slots.length;
+    const maxFieldBytes = this.maxFieldBytes;
+    let i = this.position;
+    let field = 0;
+    for (;;) {
+      if (i >= end) return FALLBACK;
+      const fieldStart = i;
+      const slot = slots[field];
+      let c = bytes[i];
+      if (slot < 0) {
+        if (c === QUOTE) return FALLBACK;
+        while (i < end && stops[bytes[i]] === 0) i++;
+      } else {
+        let negative = false;
+        if (c === CH_MINUS) {
+          negative = true;
+          i++;
+        } else if (c === CH_PLUS) i++;
+        let mantissa = 0;
+        let significantDigits = 0;
+        let digitCount = 0;
+        let decimalExponent = 0;
+        while (i < end && (c = bytes[i]) >= CH_0 && c <= CH_9) {
+          if (significantDigits > 0 || c !== CH_0) {
+            significantDigits++;
+            mantissa = mantissa * 10 + (c - CH_0);
+          }
+          digitCount++;
+          i++;
+        }
+        if (i < end && bytes[i] === CH_DOT) {
+          i++;
+          while (i < end && (c = bytes[i]) >= CH_0 && c <= CH_9) {
+            if (significantDigits > 0 || c !== CH_0) {
+              significantDigits++;
+              mantissa = mantissa * 10 + (c - CH_0);
+            }
+            decimalExponent--;
+            digitCount++;
+            i++;
+          }
+        }
+        if (digitCount === 0 || significantDigits > 15 || decimalExponent < -22) return FALLBACK;
+        const magnitude = decimalExponent < 0 ? mantissa / EXACT_POWERS_OF_TEN[-decimalExponent] : mantissa;
+        out[slot] = negative ? -magnitude : magnitude;
+      }
+      if (i >= end || i - fieldStart > maxFieldBytes) return FALLBACK;
+      c = bytes[i];
+      field++;
+      if (c === delimiter) {
+        if (field === fieldTotal) return FALLBACK;
+        i++;
+        continue;
+      }
+      if (field !== fieldTotal) return FALLBACK;
+      if (c === LF) {
+        this.lfCount++;
+        i++;
+      } else if (c === CR && i + 1 < end && bytes[i + 1] === LF) {
+        this.crlfCount++;
+        i += 2;
+      } else return FALLBACK;
+      this.fieldCount = field;
+      this.rowLine = this.nextLine;
+      this.nextLine++;
+      this.position = i;
+      return ROW;
+    }
   }
 
   /** Keep the unfinished row (from `rowStart`) for the next chunk; the input buffer is released. */
