@@ -3,8 +3,8 @@
 // the first preview rows read by seeking while profiling runs — against `csv-trainer inspect`
 // (its own code path: readSync + profileCsv) in the same run.
 //
-//   npm run bench:inspect                 3 runs each, interleaved
-//   npm run bench:inspect -- --runs 5
+//   npm run bench:inspect                 5 runs each, interleaved (best of each: the machine may be shared)
+//   npm run bench:inspect -- --runs 9
 //
 // Every measured thing runs in its own child process (an esbuild bundle under plain node, like the
 // shipped extension), so each peak RSS is its own; tsx's loader alone would add ~50 MB.
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     return;
   }
   const runsIndex = args.indexOf('--runs');
-  const runs = runsIndex >= 0 ? Math.max(1, Number(args[runsIndex + 1])) : 3;
+  const runs = runsIndex >= 0 ? Math.max(1, Number(args[runsIndex + 1])) : 5;
   const path = ensureDataset();
   const fileMB = statSync(path).size / MB;
   const bundle = bundleSelf();
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `file: ${path} (${fileMB.toFixed(0)} MB, ${host[0].rows.toLocaleString()} rows x ${FEATURES + 1} columns); ${runs} runs each, separate processes, interleaved`,
-      `inspector pipeline (async stream + row index):  ${hostWall.toFixed(1)} MB/s wall, ${hostCpu.toFixed(1)} MB/s CPU (best of ${runs})`,
+      `inspector pipeline (read-ahead + row index):     ${hostWall.toFixed(1)} MB/s wall, ${hostCpu.toFixed(1)} MB/s CPU (best of ${runs})`,
       `csv-trainer inspect (readSync + profile):        ${cliWall.toFixed(1)} MB/s wall, ${cliCpu.toFixed(1)} MB/s CPU (best of ${runs})`,
       `ratio inspector / CLI:                           ${(hostWall / cliWall).toFixed(2)}x wall, ${(hostCpu / cliCpu).toFixed(2)}x CPU`,
       `inspector peak RSS:                              ${hostPeak.toFixed(0)} MB (highest of ${runs}); CLI ${Math.max(...cli.map((m) => m.peakMB)).toFixed(0)} MB`,

@@ -30,20 +30,27 @@ export async function nodeFileRange(path: string): Promise<RangeSource | undefin
     throw new CsvError('io', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
   let closed = false;
-  return {
+  const source: RangeSource & { allocate(length: number): Uint8Array; readInto(target: Uint8Array, offset: number): Promise<number> } = {
     size,
     async read(offset, length) {
+      const buffer = source.allocate(Math.max(0, Math.min(length, size - offset)));
+      const filled = await source.readInto(buffer, offset);
+      return filled === buffer.length ? buffer : buffer.subarray(0, filled);
+    },
+    async readInto(target, offset) {
       if (closed) throw new CsvError('io', `cannot read ${path}: closed`);
-      const wanted = Math.max(0, Math.min(length, size - offset));
-      // A Buffer, not a plain Uint8Array: its indexOf is memchr, which the row index leans on.
-      const buffer = Buffer.allocUnsafe(wanted);
+      const wanted = Math.max(0, Math.min(target.length, size - offset));
       let filled = 0;
       while (filled < wanted) {
-        const { bytesRead } = await handle.read(buffer, filled, wanted - filled, offset + filled);
+        const { bytesRead } = await handle.read(target, filled, wanted - filled, offset + filled);
         if (bytesRead === 0) break; // the file shrank since it was opened
         filled += bytesRead;
       }
-      return filled === wanted ? buffer : buffer.subarray(0, filled);
+      return filled;
+    },
+    allocate(length) {
+      // A Buffer, not a plain Uint8Array: its indexOf is memchr, which the row index leans on.
+      return Buffer.allocUnsafe(length);
     },
     async close() {
       if (closed) return;
@@ -51,4 +58,5 @@ export async function nodeFileRange(path: string): Promise<RangeSource | undefin
       await handle.close();
     },
   };
+  return source;
 }
