@@ -38,7 +38,12 @@ export interface GeneratedDataset {
  * Write `rows` rows of `x1..xN,y` with x_i ~ N(0, 1) (6 significant digits) and
  * y = sum(w_i x_i) + b + N(0, 1). The weights are drawn from the seed, in [-5, 5].
  */
-export function generateRegressionCsv(path: string, rows: number, features = DEFAULT_FEATURES, seed = DEFAULT_SEED): GeneratedDataset {
+export function generateRegressionCsv(
+  path: string,
+  rows: number,
+  features = DEFAULT_FEATURES,
+  seed = DEFAULT_SEED,
+): GeneratedDataset {
   const random = seededRandom(seed);
   const weights = Array.from({ length: features }, () => Math.round((random() * 10 - 5) * 100) / 100);
   const bias = Math.round((random() * 10 - 5) * 100) / 100;
@@ -77,6 +82,11 @@ if (process.argv[1] && /generate\.ts$/.test(process.argv[1])) {
     process.stderr.write('usage: node --import tsx bench/generate.ts OUT ROWS [FEATURES] [SEED]\n');
     process.exit(2);
   }
-  const dataset = generateRegressionCsv(out, Number(rowsText), featuresText ? Number(featuresText) : undefined, seedText ? Number(seedText) : undefined);
+  const dataset = generateRegressionCsv(
+    out,
+    Number(rowsText),
+    featuresText ? Number(featuresText) : undefined,
+    seedText ? Number(seedText) : undefined,
+  );
   process.stdout.write(JSON.stringify(dataset) + '\n');
 }

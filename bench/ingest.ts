@@ -38,7 +38,9 @@ async function runChildTask(task: ChildTask, path: string): Promise<Measurement>
   const cpuStarted = process.cpuUsage();
   let rows = 0;
   if (task === 'load-sync' || task === 'load-async') {
-    const columns: ColumnRequest[] = [...Array.from({ length: FEATURES }, (_, i) => `x${i + 1}`), 'y'].map((name) => ({ name, kind: 'numeric' }));
+    const columns: ColumnRequest[] = [...Array.from({ length: FEATURES }, (_, i) => `x${i + 1}`), 'y'].map(
+      (name) => ({ name, kind: 'numeric' }),
+    );
     const source = task === 'load-sync' ? fileChunksSync(path) : fileChunks(path);
     const loaded = await loadColumns(source, columns, { totalBytes: statSync(path).size });
     rows = loaded.rows;
@@ -47,7 +49,12 @@ async function runChildTask(task: ChildTask, path: string): Promise<Measurement>
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
-  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, rows, peakMB: (process.resourceUsage().maxRSS * 1024) / MB };
+  return {
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    rows,
+    peakMB: (process.resourceUsage().maxRSS * 1024) / MB,
+  };
 }
 
 const PANDAS_SCRIPT = `
@@ -74,10 +81,18 @@ function measurePandas(path: string): Measurement {
 
 function bundleSelf(): string {
   // esbuild is a dev dependency (the project's bundler); loaded lazily so the child needs none of it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
   const outfile = join(DATA_DIR, '.ingest-bench.js');
-  esbuild.buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['esbuild'], logLevel: 'error' });
+  esbuild.buildSync({
+    entryPoints: [__filename],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    external: ['esbuild'],
+    logLevel: 'error',
+  });
   return outfile;
 }
 
@@ -102,7 +117,9 @@ function summarize(runs: Measurement[]): Measurement {
   return {
     seconds: Math.min(...runs.map((r) => r.seconds)),
     cpuSeconds: Math.min(...runs.map((r) => r.cpuSeconds)),
-    rows: runs[0].rows, peakMB: Math.max(...runs.map((r) => r.peakMB)) };
+    rows: runs[0].rows,
+    peakMB: Math.max(...runs.map((r) => r.peakMB)),
+  };
 }
 
 function repeat(times: number, measure: () => Measurement): Measurement {
@@ -144,15 +161,53 @@ async function main(): Promise<void> {
   const cpuRate = (m: Measurement, mb: number) => mb / m.cpuSeconds;
   const ratio = (ours: number, theirs: number) => `${(ours / theirs).toFixed(2)}x`;
   type Row = [string, string, string, string, string];
-  const throughputRow = (label: string, ours: number, theirs: number, target: string): Row => [label, ours.toFixed(1), theirs.toFixed(1), ratio(ours, theirs), target];
+  const throughputRow = (label: string, ours: number, theirs: number, target: string): Row => [
+    label,
+    ours.toFixed(1),
+    theirs.toFixed(1),
+    ratio(ours, theirs),
+    target,
+  ];
   const rows: Row[] = [
     ['measure', 'ours', 'pandas', 'ratio', 'target'],
-    throughputRow('ingest to Float32 columns, MB/s of CPU time (readSync)', cpuRate(load, smallMB), cpuRate(pandas, smallMB), '>= 1.0x (aim 2x)'),
-    throughputRow('ingest to Float32 columns, MB/s wall clock (readSync)', wallRate(load, smallMB), wallRate(pandas, smallMB), '>= 1.0x (aim 2x)'),
-    throughputRow('ingest, MB/s of CPU time (async FileHandle)', cpuRate(loadAsync, smallMB), cpuRate(pandas, smallMB), ''),
-    throughputRow('ingest, MB/s wall clock (async FileHandle)', wallRate(loadAsync, smallMB), wallRate(pandas, smallMB), ''),
-    ['batch load peak RSS, MB', load.peakMB.toFixed(0), pandas.peakMB.toFixed(0), ratio(load.peakMB, pandas.peakMB), '<= 0.5x'],
-    [`streaming profile peak RSS, MB (${SMALL_ROWS / 1e6}M rows)`, profile.peakMB.toFixed(0), '', '', '<= 100 MB'],
+    throughputRow(
+      'ingest to Float32 columns, MB/s of CPU time (readSync)',
+      cpuRate(load, smallMB),
+      cpuRate(pandas, smallMB),
+      '>= 1.0x (aim 2x)',
+    ),
+    throughputRow(
+      'ingest to Float32 columns, MB/s wall clock (readSync)',
+      wallRate(load, smallMB),
+      wallRate(pandas, smallMB),
+      '>= 1.0x (aim 2x)',
+    ),
+    throughputRow(
+      'ingest, MB/s of CPU time (async FileHandle)',
+      cpuRate(loadAsync, smallMB),
+      cpuRate(pandas, smallMB),
+      '',
+    ),
+    throughputRow(
+      'ingest, MB/s wall clock (async FileHandle)',
+      wallRate(loadAsync, smallMB),
+      wallRate(pandas, smallMB),
+      '',
+    ),
+    [
+      'batch load peak RSS, MB',
+      load.peakMB.toFixed(0),
+      pandas.peakMB.toFixed(0),
+      ratio(load.peakMB, pandas.peakMB),
+      '<= 0.5x',
+    ],
+    [
+      `streaming profile peak RSS, MB (${SMALL_ROWS / 1e6}M rows)`,
+      profile.peakMB.toFixed(0),
+      '',
+      '',
+      '<= 100 MB',
+    ],
     [
       `streaming profile peak RSS, MB (${BIG_ROWS / 1e6}M rows)`,
       profileBig ? profileBig.peakMB.toFixed(0) : 'skipped (--big)',
@@ -161,11 +216,22 @@ async function main(): Promise<void> {
       '<= 100 MB, same as 1M',
     ],
     ['streaming profile, MB/s of CPU time (1M)', cpuRate(profile, smallMB).toFixed(1), '', '', ''],
-    ...(profileBig ? [['streaming profile, MB/s of CPU time (10M)', cpuRate(profileBig, bigMB).toFixed(1), '', '', ''] as Row] : []),
+    ...(profileBig
+      ? [
+          [
+            'streaming profile, MB/s of CPU time (10M)',
+            cpuRate(profileBig, bigMB).toFixed(1),
+            '',
+            '',
+            '',
+          ] as Row,
+        ]
+      : []),
     ['node process at rest (no CSV), peak RSS, MB', idle.peakMB.toFixed(0), '', '', ''],
   ];
   const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => row[k].length)));
-  const line = (row: string[]) => row.map((cell, k) => (k === 0 ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  ');
+  const line = (row: string[]) =>
+    row.map((cell, k) => (k === 0 ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  ');
   process.stdout.write(
     [
       `file: ${smallPath} (${smallMB.toFixed(0)} MB, ${load.rows} rows x ${FEATURES + 1} columns)${bigPath ? `; big: ${bigMB.toFixed(0)} MB` : ''}`,
@@ -175,7 +241,8 @@ async function main(): Promise<void> {
       ...rows.slice(1).map(line),
     ].join('\n') + '\n',
   );
-  if (load.rows !== pandas.rows) throw new Error(`row counts differ: ours ${load.rows}, pandas ${pandas.rows}`);
+  if (load.rows !== pandas.rows)
+    throw new Error(`row counts differ: ours ${load.rows}, pandas ${pandas.rows}`);
 }
 
 main().catch((error: unknown) => {

@@ -15,7 +15,8 @@ export async function runInspect(args: string[], io: CliIo): Promise<number> {
     else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}"\n${USAGE}`);
     else files.push(arg);
   }
-  if (files.length !== 1) throw new UsageError(files.length === 0 ? `missing FILE\n${USAGE}` : `one FILE only\n${USAGE}`);
+  if (files.length !== 1)
+    throw new UsageError(files.length === 0 ? `missing FILE\n${USAGE}` : `one FILE only\n${USAGE}`);
   const file = files[0];
   const path = isAbsolute(file) ? file : resolve(io.cwd, file);
 
@@ -87,10 +88,15 @@ function profileTable(file: string, profile: CsvProfile): string {
   const widths = head.map((title, k) => Math.max(title.length, ...body.map((row) => row[k].length)));
   const numericColumn = (k: number) => k >= 2;
   const render = (cells: string[]) =>
-    cells.map((cell, k) => (numericColumn(k) ? cell.padStart(widths[k]) : cell.padEnd(widths[k]))).join('  ').trimEnd();
+    cells
+      .map((cell, k) => (numericColumn(k) ? cell.padStart(widths[k]) : cell.padEnd(widths[k])))
+      .join('  ')
+      .trimEnd();
   lines.push(render(head), widths.map((width) => '-'.repeat(width)).join('  '));
   for (const row of body) lines.push(render(row));
-  const categories = profile.columns.filter((column) => column.topCategories && column.topCategories.length > 0);
+  const categories = profile.columns.filter(
+    (column) => column.topCategories && column.topCategories.length > 0,
+  );
   for (const column of categories) lines.push(`top ${column.name}: ${topCategoriesText(column)}`);
   if (profile.skippedRows > 0) lines.push(`skipped ${profile.skippedRows} malformed rows`);
   for (const problem of profile.problems) lines.push(`note: line ${problem.line}: ${problem.message}`);
@@ -98,7 +104,10 @@ function profileTable(file: string, profile: CsvProfile): string {
 }
 
 function topCategoriesText(column: ColumnProfile): string {
-  return column.topCategories!.slice(0, 5).map(({ value, count }) => `${JSON.stringify(value)} ×${count}`).join(', ');
+  return column
+    .topCategories!.slice(0, 5)
+    .map(({ value, count }) => `${JSON.stringify(value)} ×${count}`)
+    .join(', ');
 }
 
 function formatNumber(value: number | null): string {

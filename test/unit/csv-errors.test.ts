@@ -16,7 +16,9 @@ async function csvError(input: Uint8Array | string, options: ReadOptions = {}): 
 }
 
 function bytesOf(...parts: (string | number[])[]): Uint8Array {
-  const pieces = parts.map((part) => (typeof part === 'string' ? encoder.encode(part) : Uint8Array.from(part)));
+  const pieces = parts.map((part) =>
+    typeof part === 'string' ? encoder.encode(part) : Uint8Array.from(part),
+  );
   const all = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
   let offset = 0;
   for (const piece of pieces) {
@@ -32,7 +34,10 @@ describe('bad input', () => {
     assert.equal(latin1.code, 'encoding');
     assert.equal(latin1.line, 3);
     assert.equal(latin1.column, 2);
-    assert.equal(latin1.message, 'line 3, field 2: invalid UTF-8 (byte 0xE9): the file looks Latin-1 (ISO-8859-1 / Windows-1252) encoded; save it as UTF-8');
+    assert.equal(
+      latin1.message,
+      'line 3, field 2: invalid UTF-8 (byte 0xE9): the file looks Latin-1 (ISO-8859-1 / Windows-1252) encoded; save it as UTF-8',
+    );
     const truncated = await csvError(bytesOf('a\n', [0xe2, 0x82], '\n'));
     assert.equal(truncated.code, 'encoding');
     assert.doesNotMatch(truncated.message, /Latin-1/);
@@ -57,8 +62,14 @@ describe('bad input', () => {
     assert.equal(error.message, 'line 5: expected 3 fields (as in the header), found 2');
     const skipped = await readCsvRecords([encoder.encode(text)], { skipMalformedRows: true });
     assert.equal(skipped.skippedRows, 2);
-    assert.deepEqual(skipped.records.map((r) => r[0]), ['1', 'multi\nline', '13']);
-    assert.deepEqual(skipped.problems.map((p) => p.line), [5, 6]);
+    assert.deepEqual(
+      skipped.records.map((r) => r[0]),
+      ['1', 'multi\nline', '13'],
+    );
+    assert.deepEqual(
+      skipped.problems.map((p) => p.line),
+      [5, 6],
+    );
     const profile = await profileCsv([encoder.encode(text)], { skipMalformedRows: true });
     assert.equal(profile.skippedRows, 2);
     assert.equal(profile.rows, 3);
@@ -69,7 +80,10 @@ describe('bad input', () => {
     assert.equal(error.code, 'unterminated-quote');
     assert.equal(error.line, 3);
     assert.equal(error.column, 2);
-    assert.match(error.message, /^line 3, field 2: unterminated quote \(the quoted field opened on line 3 never closes\)$/);
+    assert.match(
+      error.message,
+      /^line 3, field 2: unterminated quote \(the quoted field opened on line 3 never closes\)$/,
+    );
     // The opening line, not the row's first line, when an earlier field spans lines.
     const later = await csvError('a,b,c\n1,"x\ny",3\n4,"z\nw","oops\n5,6,7\n');
     assert.equal(later.line, 5);
@@ -94,16 +108,25 @@ describe('bad input', () => {
     assert.ok(error instanceof CsvError);
     assert.equal(error.code, 'field-too-large');
     assert.equal(error.line, 2);
-    assert.equal(error.message, 'line 2, field 3: a quoted field longer than 1 MiB: probably an unterminated quote opened on line 2');
+    assert.equal(
+      error.message,
+      'line 2, field 3: a quoted field longer than 1 MiB: probably an unterminated quote opened on line 2',
+    );
     assert.ok(chunksPulled <= 20, `read ${chunksPulled} chunks of 64 KiB for a 1 MiB limit`);
     assert.ok(Date.now() - started < 1000);
   });
 
   it('text after a closing quote is an error, not a silent guess', async () => {
     const error = await csvError('a,b\n"12" wide",x\n');
-    assert.equal((await csvError('a,b\n1,"x"y\n')).message, "line 2, field 2: unexpected character 'y' after a closing quote (a quote inside a quoted field must be doubled: \"\")");
+    assert.equal(
+      (await csvError('a,b\n1,"x"y\n')).message,
+      'line 2, field 2: unexpected character \'y\' after a closing quote (a quote inside a quoted field must be doubled: "")',
+    );
     assert.equal(error.code, 'malformed-quote');
-    assert.equal(error.message, "line 2, field 1: unexpected space after a closing quote (a quote inside a quoted field must be doubled: \"\")");
+    assert.equal(
+      error.message,
+      'line 2, field 1: unexpected space after a closing quote (a quote inside a quoted field must be doubled: "")',
+    );
   });
 
   it('an empty file has no header', async () => {
@@ -115,7 +138,10 @@ describe('bad input', () => {
   });
 
   it('an unknown column names it and lists the available ones', async () => {
-    const error = await loadColumns([encoder.encode('a,b\n1,2\n')], [{ name: 'target', kind: 'numeric' }]).then(
+    const error = await loadColumns(
+      [encoder.encode('a,b\n1,2\n')],
+      [{ name: 'target', kind: 'numeric' }],
+    ).then(
       () => assert.fail('no error'),
       (e: unknown) => e as CsvError,
     );

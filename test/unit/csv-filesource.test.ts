@@ -15,7 +15,12 @@ describe('fileChunks / fileChunksSync', () => {
 
   it('read the same rows in small reused blocks, async and sync', async () => {
     const expected = lines.slice(1).map((_, i) => [String(i), `text ${i} é, "q"`]);
-    for (const source of [fileChunks(path, { blockBytes: 7 }), fileChunksSync(path, { blockBytes: 7 }), fileChunks(path), fileChunksSync(path)]) {
+    for (const source of [
+      fileChunks(path, { blockBytes: 7 }),
+      fileChunksSync(path, { blockBytes: 7 }),
+      fileChunks(path),
+      fileChunksSync(path),
+    ]) {
       const result = await readCsvRecords(source);
       assert.deepEqual(result.records, expected);
     }
@@ -24,24 +29,44 @@ describe('fileChunks / fileChunksSync', () => {
   it('turn file system errors into one-line CsvError io messages', async () => {
     const missing = join(folder, 'missing.csv');
     for (const source of [fileChunks(missing), fileChunksSync(missing)]) {
-      await assert.rejects(readCsvRecords(source), (error: unknown) => error instanceof CsvError && error.code === 'io' && error.message === `cannot read ${missing}: no such file`);
+      await assert.rejects(
+        readCsvRecords(source),
+        (error: unknown) =>
+          error instanceof CsvError &&
+          error.code === 'io' &&
+          error.message === `cannot read ${missing}: no such file`,
+      );
     }
     for (const source of [fileChunks(folder), fileChunksSync(folder)]) {
-      await assert.rejects(readCsvRecords(source), (error: unknown) => error instanceof CsvError && error.message === `cannot read ${folder}: it is a directory`);
+      await assert.rejects(
+        readCsvRecords(source),
+        (error: unknown) =>
+          error instanceof CsvError && error.message === `cannot read ${folder}: it is a directory`,
+      );
     }
   });
 
   it('stop reading when aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(loadColumns(fileChunks(path), [{ name: 'a', kind: 'numeric' }], { signal: controller.signal }), { name: 'AbortError' });
+    await assert.rejects(
+      loadColumns(fileChunks(path), [{ name: 'a', kind: 'numeric' }], { signal: controller.signal }),
+      { name: 'AbortError' },
+    );
     // Aborted while reading: the next block is not read.
     const midway = new AbortController();
-    const chunks = readRowChunks(fileChunks(path, { blockBytes: 1024 }), [{ name: 'a', kind: 'numeric' }], { delimiter: ',', chunkRows: 10, signal: midway.signal });
+    const chunks = readRowChunks(fileChunks(path, { blockBytes: 1024 }), [{ name: 'a', kind: 'numeric' }], {
+      delimiter: ',',
+      chunkRows: 10,
+      signal: midway.signal,
+    });
     assert.equal((await chunks.next()).value?.rows, 10);
     midway.abort();
-    await assert.rejects(async () => {
-      for await (const chunk of chunks) assert.ok(chunk.rows > 0);
-    }, { name: 'AbortError' });
+    await assert.rejects(
+      async () => {
+        for await (const chunk of chunks) assert.ok(chunk.rows > 0);
+      },
+      { name: 'AbortError' },
+    );
   });
 });

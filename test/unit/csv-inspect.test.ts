@@ -39,8 +39,24 @@ describe('csv-trainer inspect', () => {
     assert.deepEqual(Object.keys(json).slice(0, 3), ['rows', 'delimiter', 'columns']);
     assert.equal(json.rows, 4);
     assert.equal(json.delimiter, ',');
-    assert.deepEqual(Object.keys(json.columns[0]).slice(0, 8), ['name', 'type', 'missing', 'distinct', 'min', 'max', 'mean', 'std']);
-    const summary = json.columns.map((c: { name: string; type: string; missing: number; distinct: number }) => [c.name, c.type, c.missing, c.distinct]);
+    assert.deepEqual(Object.keys(json.columns[0]).slice(0, 8), [
+      'name',
+      'type',
+      'missing',
+      'distinct',
+      'min',
+      'max',
+      'mean',
+      'std',
+    ]);
+    const summary = json.columns.map(
+      (c: { name: string; type: string; missing: number; distinct: number }) => [
+        c.name,
+        c.type,
+        c.missing,
+        c.distinct,
+      ],
+    );
     assert.deepEqual(summary, [
       ['id', 'integer', 0, 4],
       ['zip', 'category', 0, 3],
@@ -66,7 +82,10 @@ describe('csv-trainer inspect', () => {
   });
 
   it('bad input: exit 2, one line on stderr naming file and line, nothing on stdout', async () => {
-    assertBadInput(await run(['inspect', 'short-row.csv']), 'short-row.csv: line 3: expected 2 fields (as in the header), found 1');
+    assertBadInput(
+      await run(['inspect', 'short-row.csv']),
+      'short-row.csv: line 3: expected 2 fields (as in the header), found 1',
+    );
     assertBadInput(
       await run(['inspect', 'latin1.csv', '--json']),
       'latin1.csv: line 2, field 2: invalid UTF-8 (byte 0xE9): the file looks Latin-1 (ISO-8859-1 / Windows-1252) encoded; save it as UTF-8',

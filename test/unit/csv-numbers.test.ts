@@ -15,12 +15,54 @@ function reference(text: string): number {
 
 describe('strict numbers', () => {
   it('rejects what is not a number', () => {
-    for (const text of ['', ' ', '1,5', '0x10', '0b1', '0o7', '1e400', '-1e400', 'NaN', 'Infinity', '-Infinity', '1_000', '.', '-', '+', 'e5', '1e', '1e+', '1.2.3', '--1', '1-', '١٢', '1 2', '$5', '5%'])
+    for (const text of [
+      '',
+      ' ',
+      '1,5',
+      '0x10',
+      '0b1',
+      '0o7',
+      '1e400',
+      '-1e400',
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '1_000',
+      '.',
+      '-',
+      '+',
+      'e5',
+      '1e',
+      '1e+',
+      '1.2.3',
+      '--1',
+      '1-',
+      '١٢',
+      '1 2',
+      '$5',
+      '5%',
+    ])
       assert.ok(Number.isNaN(parseStrictNumber(text)), JSON.stringify(text));
   });
   it('accepts decimal literals with Number() semantics', () => {
-    const cases: [string, number][] = [['0', 0], ['-0', -0], ['12', 12], ['-3.25', -3.25], ['.5', 0.5], ['5.', 5], ['+2E10', 2e10], ['1e-400', 0], [' 7 ', 7], ['0.1', 0.1], ['9007199254740993', 9007199254740992], ['1.7976931348623157e308', Number.MAX_VALUE], ['5e-324', 5e-324], ['0.30000000000000004', 0.30000000000000004]];
-    for (const [text, expected] of cases) assert.ok(Object.is(parseStrictNumber(text), expected), `${text} -> ${parseStrictNumber(text)}`);
+    const cases: [string, number][] = [
+      ['0', 0],
+      ['-0', -0],
+      ['12', 12],
+      ['-3.25', -3.25],
+      ['.5', 0.5],
+      ['5.', 5],
+      ['+2E10', 2e10],
+      ['1e-400', 0],
+      [' 7 ', 7],
+      ['0.1', 0.1],
+      ['9007199254740993', 9007199254740992],
+      ['1.7976931348623157e308', Number.MAX_VALUE],
+      ['5e-324', 5e-324],
+      ['0.30000000000000004', 0.30000000000000004],
+    ];
+    for (const [text, expected] of cases)
+      assert.ok(Object.is(parseStrictNumber(text), expected), `${text} -> ${parseStrictNumber(text)}`);
   });
   it('flags integers and leading zeros (identifiers such as ZIP 02210)', () => {
     const scanner = new NumberScanner();
@@ -38,21 +80,44 @@ describe('strict numbers', () => {
   });
   it('equals Number() for every double written by JavaScript', () => {
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom('string', 'exp', 'fixed', 'precision'), (value, style) => {
-        const text =
-          style === 'string' ? String(value) : style === 'exp' ? value.toExponential(8) : style === 'fixed' ? value.toFixed(Math.abs(value) < 1e20 ? 6 : 0) : value.toPrecision(17);
-        if (!/^-?[\d.]+(e[+-]?\d+)?$/.test(text)) return; // e.g. toFixed of huge values
-        assert.ok(Object.is(parseStrictNumber(text), Number(text)), text);
-      }),
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.constantFrom('string', 'exp', 'fixed', 'precision'),
+        (value, style) => {
+          const text =
+            style === 'string'
+              ? String(value)
+              : style === 'exp'
+                ? value.toExponential(8)
+                : style === 'fixed'
+                  ? value.toFixed(Math.abs(value) < 1e20 ? 6 : 0)
+                  : value.toPrecision(17);
+          if (!/^-?[\d.]+(e[+-]?\d+)?$/.test(text)) return; // e.g. toFixed of huge values
+          assert.ok(Object.is(parseStrictNumber(text), Number(text)), text);
+        },
+      ),
       { numRuns: 5000 },
     );
   });
   it('equals the strict reference on arbitrary strings of number characters', () => {
-    const numberish = fc.array(fc.constantFrom('0', '1', '5', '9', '.', 'e', 'E', '-', '+', ' ', 'x', ',', '_', 'I'), { maxLength: 14 }).map((chars) => chars.join(''));
-    const longDigits = fc.tuple(fc.stringMatching(/^-?\d{1,30}$/), fc.stringMatching(/^\.\d{0,30}$/), fc.stringMatching(/^(e[+-]?\d{1,4})?$/)).map((parts) => parts.join(''));
+    const numberish = fc
+      .array(fc.constantFrom('0', '1', '5', '9', '.', 'e', 'E', '-', '+', ' ', 'x', ',', '_', 'I'), {
+        maxLength: 14,
+      })
+      .map((chars) => chars.join(''));
+    const longDigits = fc
+      .tuple(
+        fc.stringMatching(/^-?\d{1,30}$/),
+        fc.stringMatching(/^\.\d{0,30}$/),
+        fc.stringMatching(/^(e[+-]?\d{1,4})?$/),
+      )
+      .map((parts) => parts.join(''));
     fc.assert(
       fc.property(fc.oneof(numberish, longDigits), (text) => {
-        assert.ok(Object.is(parseStrictNumber(text), reference(text)), `${JSON.stringify(text)}: ${parseStrictNumber(text)} vs ${reference(text)}`);
+        assert.ok(
+          Object.is(parseStrictNumber(text), reference(text)),
+          `${JSON.stringify(text)}: ${parseStrictNumber(text)} vs ${reference(text)}`,
+        );
       }),
       { numRuns: 20000 },
     );

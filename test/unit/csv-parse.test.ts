@@ -25,12 +25,24 @@ describe('csv-spectrum suite', () => {
         // Known-broken fixture: its JSON is a single object (not an array) and says the phone is
         // "1234567890" while the CSV holds 2095257564; the CSV itself is fine (U+FFFD characters
         // and quotes inside an unquoted field, kept literally). Checked against the CSV instead.
-        assert.deepEqual(result.header, ['Contact Phone Number', 'Location Coordinates', 'Cities', 'Counties']);
-        assert.deepEqual(result.records, [['2095257564', `37\uFFFD36'37.8"N 121\uFFFD2'17.9"W`, 'Modesto', 'Stanislaus']]);
+        assert.deepEqual(result.header, [
+          'Contact Phone Number',
+          'Location Coordinates',
+          'Cities',
+          'Counties',
+        ]);
+        assert.deepEqual(result.records, [
+          ['2095257564', `37\uFFFD36'37.8"N 121\uFFFD2'17.9"W`, 'Modesto', 'Stanislaus'],
+        ]);
         return;
       }
-      const expected = JSON.parse(readFileSync(join(spectrumDir, 'json', `${name}.json`), 'utf8')) as Record<string, string>[];
-      const actual = result.records.map((record) => Object.fromEntries(result.header.map((h, k) => [h, record[k]])));
+      const expected = JSON.parse(readFileSync(join(spectrumDir, 'json', `${name}.json`), 'utf8')) as Record<
+        string,
+        string
+      >[];
+      const actual = result.records.map((record) =>
+        Object.fromEntries(result.header.map((h, k) => [h, record[k]])),
+      );
       assert.deepEqual(actual, expected);
     });
   }
@@ -50,12 +62,20 @@ describe('dialect', () => {
   it('ignores delimiters inside quotes when detecting', async () => {
     const result = await records('"a,x";b\n"1,5";2\n"3,1";4\n');
     assert.equal(result.dialect.delimiter, ';');
-    assert.deepEqual(result.records, [['1,5', '2'], ['3,1', '4']]);
+    assert.deepEqual(result.records, [
+      ['1,5', '2'],
+      ['3,1', '4'],
+    ]);
   });
   it('parses files that mix \\r\\n, \\n and \\r, and skips blank lines', async () => {
     const result = await records('a,b\r\n1,2\n3,4\r5,6\r\n\n\r\n7,"x\r\ny"');
     assert.equal(result.dialect.lineEnding, 'mixed');
-    assert.deepEqual(result.records, [['1', '2'], ['3', '4'], ['5', '6'], ['7', 'x\r\ny']]);
+    assert.deepEqual(result.records, [
+      ['1', '2'],
+      ['3', '4'],
+      ['5', '6'],
+      ['7', 'x\r\ny'],
+    ]);
   });
   it('handles a header-only file, a trailing delimiter and a missing final newline', async () => {
     assert.deepEqual((await records('a,b\n')).records, []);
@@ -71,25 +91,39 @@ describe('dialect', () => {
 
 // Fields made of the characters that matter: delimiters, quotes, line breaks, multi-byte UTF-8.
 const fieldArbitrary = fc
-  .array(fc.constantFrom('a', 'Z', '1', ',', ';', '"', '\n', '\r', ' ', 'é', '€', '😀', 'x'), { maxLength: 8 })
+  .array(fc.constantFrom('a', 'Z', '1', ',', ';', '"', '\n', '\r', ' ', 'é', '€', '😀', 'x'), {
+    maxLength: 8,
+  })
   .map((chars) => chars.join(''));
-const tableArbitrary = fc.integer({ min: 1, max: 5 }).chain((width) =>
-  fc.array(fc.array(fieldArbitrary, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 8 }),
-);
+const tableArbitrary = fc
+  .integer({ min: 1, max: 5 })
+  .chain((width) =>
+    fc.array(fc.array(fieldArbitrary, { minLength: width, maxLength: width }), {
+      minLength: 1,
+      maxLength: 8,
+    }),
+  );
 // Rows that serialise to a blank line are skipped by design (like pandas): keep them out here.
 const nonBlankTable = tableArbitrary.filter((rows) => rows.every((row) => row.length > 1 || row[0] !== ''));
 
 // Header names are made unique and non-empty by design: compare raw headers only when they already are.
-const plainHeaderTable = nonBlankTable.filter((rows) => rows[0].every((name) => name.trim() !== '') && new Set(rows[0]).size === rows[0].length);
+const plainHeaderTable = nonBlankTable.filter(
+  (rows) => rows[0].every((name) => name.trim() !== '') && new Set(rows[0]).size === rows[0].length,
+);
 
 describe('properties', () => {
   it('parse(serialize(rows)) equals rows, with any line ending', async () => {
     await fc.assert(
-      fc.asyncProperty(nonBlankTable, fc.constantFrom('\n', '\r\n', '\r'), fc.boolean(), async (rows, lineEnding, finalNewline) => {
-        const text = serializeCsv(rows, ',', lineEnding) + (finalNewline ? lineEnding : '');
-        const result = await readCsvRecords([encoder.encode(text)], { delimiter: ',' });
-        assert.deepEqual([result.header.length, ...result.records], [rows[0].length, ...rows.slice(1)]);
-      }),
+      fc.asyncProperty(
+        nonBlankTable,
+        fc.constantFrom('\n', '\r\n', '\r'),
+        fc.boolean(),
+        async (rows, lineEnding, finalNewline) => {
+          const text = serializeCsv(rows, ',', lineEnding) + (finalNewline ? lineEnding : '');
+          const result = await readCsvRecords([encoder.encode(text)], { delimiter: ',' });
+          assert.deepEqual([result.header.length, ...result.records], [rows[0].length, ...rows.slice(1)]);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -138,26 +172,39 @@ describe('properties', () => {
     const longWhole = await readCsvRecords([long]);
     for (const step of [4093, 65536, 70001]) {
       const cuts = Array.from({ length: Math.ceil(long.length / step) }, (_, k) => k * step + (k % 7));
-      assert.deepEqual((await readCsvRecords(reusedBufferSource(cutAt(long, cuts)))).records, longWhole.records, `step ${step}`);
+      assert.deepEqual(
+        (await readCsvRecords(reusedBufferSource(cutAt(long, cuts)))).records,
+        longWhole.records,
+        `step ${step}`,
+      );
     }
     assert.equal(longWhole.records.length, 4003);
-    assert.deepEqual(whole.records, [['😀', '2'], ['x"y', ''], ['ü€', 'z']]);
+    assert.deepEqual(whole.records, [
+      ['😀', '2'],
+      ['x"y', ''],
+      ['ü€', 'z'],
+    ]);
     assert.deepEqual(whole.header, ['é', 'b\r\n€']);
   });
 
   it('agrees with csv-parse on generated inputs', async () => {
     await fc.assert(
-      fc.asyncProperty(plainHeaderTable, fc.constantFrom(',', ';', '\t', '|'), fc.constantFrom('\n', '\r\n'), async (rows, delimiter, lineEnding) => {
-        const text = serializeCsv(rows, delimiter, lineEnding) + lineEnding;
-        const ours = await readCsvRecords([encoder.encode(text)], { delimiter });
-        const theirs = csvParseSync(text, {
-          delimiter,
-          record_delimiter: lineEnding,
-          relax_quotes: true,
-          skip_empty_lines: true,
-        }) as string[][];
-        assert.deepEqual([ours.header, ...ours.records], theirs);
-      }),
+      fc.asyncProperty(
+        plainHeaderTable,
+        fc.constantFrom(',', ';', '\t', '|'),
+        fc.constantFrom('\n', '\r\n'),
+        async (rows, delimiter, lineEnding) => {
+          const text = serializeCsv(rows, delimiter, lineEnding) + lineEnding;
+          const ours = await readCsvRecords([encoder.encode(text)], { delimiter });
+          const theirs = csvParseSync(text, {
+            delimiter,
+            record_delimiter: lineEnding,
+            relax_quotes: true,
+            skip_empty_lines: true,
+          }) as string[][];
+          assert.deepEqual([ours.header, ...ours.records], theirs);
+        },
+      ),
       { numRuns: 300 },
     );
   });

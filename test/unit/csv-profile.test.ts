@@ -1,7 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CsvError, loadColumns, parseStrictNumber, profileCsv, readCsvRecords, readRowChunks, RowChunk } from '../../src/core/csv/index';
+import {
+  CsvError,
+  loadColumns,
+  parseStrictNumber,
+  profileCsv,
+  readCsvRecords,
+  readRowChunks,
+  RowChunk,
+} from '../../src/core/csv/index';
 import { cutAt, encoder } from './csv-helpers';
 
 const source = (text: string) => [encoder.encode(text)];
@@ -14,7 +22,9 @@ describe('profileCsv', () => {
       const price = i === 7 ? '' : i === 8 ? 'NA' : (i * 0.5).toString();
       // `late` looks numeric for 199 rows: only the whole file shows it is not.
       const late = i === 200 ? '1,5' : String(i);
-      lines.push(`${i},${zip},${price},${i % 3 === 0 ? 'red' : 'blue'},${i % 2 === 0 ? 'true' : 'false'},2024-01-${String((i % 28) + 1).padStart(2, '0')},"note ${i}",${late === '1,5' ? '"1,5"' : late},`);
+      lines.push(
+        `${i},${zip},${price},${i % 3 === 0 ? 'red' : 'blue'},${i % 2 === 0 ? 'true' : 'false'},2024-01-${String((i % 28) + 1).padStart(2, '0')},"note ${i}",${late === '1,5' ? '"1,5"' : late},`,
+      );
     }
     const profile = await profileCsv(source(lines.join('\n') + '\n'));
     const byName = new Map(profile.columns.map((c) => [c.name, c]));
@@ -24,7 +34,10 @@ describe('profileCsv', () => {
     assert.equal(byName.get('price')!.type, 'number');
     assert.equal(byName.get('price')!.missing, 2);
     assert.equal(byName.get('label')!.type, 'category');
-    assert.deepEqual(byName.get('label')!.topCategories, [{ value: 'blue', count: 134 }, { value: 'red', count: 66 }]);
+    assert.deepEqual(byName.get('label')!.topCategories, [
+      { value: 'blue', count: 134 },
+      { value: 'red', count: 66 },
+    ]);
     assert.equal(byName.get('flag')!.type, 'boolean');
     assert.equal(byName.get('when')!.type, 'date');
     assert.equal(byName.get('note')!.type, 'text');
@@ -51,7 +64,10 @@ describe('profileCsv', () => {
     assert.ok(Math.abs(column.mean! - mean) < 1e-9);
     assert.ok(Math.abs(column.std! - Math.sqrt(variance)) < 1e-9);
     const histogram = column.histogram!;
-    assert.equal(histogram.counts.reduce((a, b) => a + b, 0), 5000);
+    assert.equal(
+      histogram.counts.reduce((a, b) => a + b, 0),
+      5000,
+    );
     assert.ok(histogram.min <= column.min! && histogram.max >= column.max!);
     assert.ok(histogram.counts.length >= 16);
   });
@@ -60,7 +76,10 @@ describe('profileCsv', () => {
     const values = Array.from({ length: 30000 }, (_, i) => (i % 2 === 0 ? i : -i) * 1.5);
     const [column] = (await profileCsv(source('x\n' + values.join('\n')))).columns;
     assert.ok(column.histogram!.counts.length <= 64);
-    assert.equal(column.histogram!.counts.reduce((a, b) => a + b, 0), 30000);
+    assert.equal(
+      column.histogram!.counts.reduce((a, b) => a + b, 0),
+      30000,
+    );
     assert.equal(column.distinct, 10000);
     assert.equal(column.distinctCapped, true);
   });
@@ -109,7 +128,14 @@ describe('loadColumns and readRowChunks', () => {
         yield encoder.encode(lines.slice(i, i + 100).join(''));
       }
     }
-    const chunks = readRowChunks(slowSource(), [{ name: 'parity', kind: 'category' }, { name: 'n', kind: 'numeric' }], { chunkRows: 25 });
+    const chunks = readRowChunks(
+      slowSource(),
+      [
+        { name: 'parity', kind: 'category' },
+        { name: 'n', kind: 'numeric' },
+      ],
+      { chunkRows: 25 },
+    );
     const first = (await chunks.next()).value as RowChunk;
     // The first 64 KiB are read to detect the delimiter; beyond that, nothing until asked.
     const readAfterFirst = chunksRead;
@@ -137,9 +163,32 @@ describe('loadColumns and readRowChunks', () => {
 describe('numeric fast path', () => {
   // Fields the fused scan-and-parse path must either handle exactly or hand back to the general path.
   const numericField = fc.oneof(
-    fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((v) => String(Number(v.toPrecision(7)))),
+    fc
+      .double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })
+      .map((v) => String(Number(v.toPrecision(7)))),
     fc.integer({ min: -99999, max: 99999 }).map(String),
-    fc.constantFrom('', ' 1', '2 ', '1e3', '.5', '5.', '-0', '+7', '007', 'NA', '"3.5"', '"1,5"', '0.1234567890123456789', '1.00000000000000000000001', '0.00000000000000000000001', '1e400', 'x', 'é', '"x\ny"', '"p,q"'),
+    fc.constantFrom(
+      '',
+      ' 1',
+      '2 ',
+      '1e3',
+      '.5',
+      '5.',
+      '-0',
+      '+7',
+      '007',
+      'NA',
+      '"3.5"',
+      '"1,5"',
+      '0.1234567890123456789',
+      '1.00000000000000000000001',
+      '0.00000000000000000000001',
+      '1e400',
+      'x',
+      'é',
+      '"x\ny"',
+      '"p,q"',
+    ),
   );
 
   it('loadColumns and readRowChunks equal the general parser + strict numbers, with any chunking', async () => {
@@ -154,10 +203,19 @@ describe('numeric fast path', () => {
           const bytes = encoder.encode(text);
           const cuts = rawCuts.map((cut) => cut % (bytes.length + 1));
           const reference = await readCsvRecords([bytes], { delimiter: ',' });
-          const exact = wanted.map((name) => reference.records.map((record) => parseStrictNumber(record[reference.header.indexOf(name)])));
+          const exact = wanted.map((name) =>
+            reference.records.map((record) => parseStrictNumber(record[reference.header.indexOf(name)])),
+          );
           const expected = exact.map((column) => column.map(Math.fround));
-          const loaded = await loadColumns(cutAt(bytes, cuts), wanted.map((name) => ({ name, kind: 'numeric' as const })), { delimiter: ',' });
-          assert.deepEqual(loaded.columns.map((column) => (column.kind === 'numeric' ? Array.from(column.values) : [])), expected);
+          const loaded = await loadColumns(
+            cutAt(bytes, cuts),
+            wanted.map((name) => ({ name, kind: 'numeric' as const })),
+            { delimiter: ',' },
+          );
+          assert.deepEqual(
+            loaded.columns.map((column) => (column.kind === 'numeric' ? Array.from(column.values) : [])),
+            expected,
+          );
           assert.equal(loaded.dialect.lineEnding, lineEnding === '\n' ? 'lf' : 'crlf');
           const chunked: number[][] = wanted.map(() => []);
           const rowLines: number[] = [];
@@ -167,10 +225,15 @@ describe('numeric fast path', () => {
             line += row.join(',').split('\n').length;
           }
           let rowIndex = 0;
-          for await (const chunk of readRowChunks(cutAt(bytes, cuts), wanted.map((name) => ({ name, kind: 'numeric' as const })), { delimiter: ',', chunkRows: 4 })) {
+          for await (const chunk of readRowChunks(
+            cutAt(bytes, cuts),
+            wanted.map((name) => ({ name, kind: 'numeric' as const })),
+            { delimiter: ',', chunkRows: 4 },
+          )) {
             assert.equal(chunk.firstLine, rowLines[rowIndex]);
             rowIndex += chunk.rows;
-            for (let r = 0; r < chunk.rows; r++) for (let c = 0; c < chunk.width; c++) chunked[c].push(chunk.values[r * chunk.width + c]);
+            for (let r = 0; r < chunk.rows; r++)
+              for (let c = 0; c < chunk.width; c++) chunked[c].push(chunk.values[r * chunk.width + c]);
           }
           assert.deepEqual(chunked, exact); // Float64: exactly Number()'s value
         },
@@ -180,7 +243,10 @@ describe('numeric fast path', () => {
   });
 
   it('still reports a short row on its line', async () => {
-    const error = await loadColumns([encoder.encode('a,b\n1,2\n3,4\n5\n')], [{ name: 'a', kind: 'numeric' }]).catch((e: unknown) => e as CsvError);
+    const error = await loadColumns(
+      [encoder.encode('a,b\n1,2\n3,4\n5\n')],
+      [{ name: 'a', kind: 'numeric' }],
+    ).catch((e: unknown) => e as CsvError);
     assert.ok(error instanceof CsvError);
     assert.equal(error.message, 'line 4: expected 2 fields (as in the header), found 1');
   });

@@ -2,7 +2,15 @@
 import { CsvReader, decodeField, END, NEED_MORE } from './reader';
 import { ROW } from './tokenizer';
 import { parseNumberBytes } from './numbers';
-import { ByteChunks, ColumnRequest, CsvError, LoadedColumn, LoadedColumns, ReadOptions, RowChunk } from './types';
+import {
+  ByteChunks,
+  ColumnRequest,
+  CsvError,
+  LoadedColumn,
+  LoadedColumns,
+  ReadOptions,
+  RowChunk,
+} from './types';
 
 const INITIAL_CAPACITY = 64 * 1024;
 export const DEFAULT_CHUNK_ROWS = 4096;
@@ -59,11 +67,16 @@ export async function loadColumns(
     const tokenizer = reader.tokenizer;
     let rows = 0;
     // All numeric: plain rows go through the tokenizer's fused scan-and-parse fast path.
-    const fastSlots = categoryRequests.length === 0 ? plainRowSlots(reader.header.length, numericFields) : undefined;
+    const fastSlots =
+      categoryRequests.length === 0 ? plainRowSlots(reader.header.length, numericFields) : undefined;
     const fastRow = new Float64Array(numericFields.length);
 
     for (;;) {
-      if (fastSlots !== undefined && rows < capacity && tokenizer.nextPlainNumericRow(fastSlots, fastRow) === ROW) {
+      if (
+        fastSlots !== undefined &&
+        rows < capacity &&
+        tokenizer.nextPlainNumericRow(fastSlots, fastRow) === ROW
+      ) {
         for (let k = 0; k < fastRow.length; k++) numericValues[k][rows] = fastRow[k];
         rows++;
         continue;
@@ -92,17 +105,28 @@ export async function loadColumns(
         const start = starts[field];
         const end = ends[field];
         categoryCodes[k][rows] =
-          start === end ? -1 : dictionaries[k].codeOf(decodeField(bytes, start, end, tokenizer.fieldFlags[field]));
+          start === end
+            ? -1
+            : dictionaries[k].codeOf(decodeField(bytes, start, end, tokenizer.fieldFlags[field]));
       }
       rows++;
     }
 
     const columns: LoadedColumn[] = requests.map((request, c) => {
       if (request.kind === 'numeric') {
-        return { name: request.name, kind: 'numeric', values: fitFloat32(numericValues[numericRequests.indexOf(c)], rows) };
+        return {
+          name: request.name,
+          kind: 'numeric',
+          values: fitFloat32(numericValues[numericRequests.indexOf(c)], rows),
+        };
       }
       const k = categoryRequests.indexOf(c);
-      return { name: request.name, kind: 'category', codes: fitInt32(categoryCodes[k], rows), categories: dictionaries[k].categories };
+      return {
+        name: request.name,
+        kind: 'category',
+        codes: fitInt32(categoryCodes[k], rows),
+        categories: dictionaries[k].categories,
+      };
     });
     return {
       dialect: reader.dialect(),
@@ -133,14 +157,18 @@ export async function* readRowChunks(
     const fieldIndexes = resolveColumns(reader.header, requests);
     const width = requests.length;
     const isNumeric = requests.map((request) => request.kind === 'numeric');
-    const dictionaries = requests.map((request) => (request.kind === 'category' ? new CategoryDictionary() : undefined));
+    const dictionaries = requests.map((request) =>
+      request.kind === 'category' ? new CategoryDictionary() : undefined,
+    );
     const categories = dictionaries.map((dictionary) => dictionary?.categories);
     const tokenizer = reader.tokenizer;
 
     let values = new Float64Array(chunkRows * width);
     let rows = 0;
     let firstLine = 0;
-    const fastSlots = isNumeric.every(Boolean) ? plainRowSlots(reader.header.length, Int32Array.from(fieldIndexes)) : undefined;
+    const fastSlots = isNumeric.every(Boolean)
+      ? plainRowSlots(reader.header.length, Int32Array.from(fieldIndexes))
+      : undefined;
     const fastRow = new Float64Array(width);
     for (;;) {
       if (fastSlots !== undefined && tokenizer.nextPlainNumericRow(fastSlots, fastRow) === ROW) {
@@ -172,7 +200,9 @@ export async function* readRowChunks(
           values[offset + c] = parseNumberBytes(bytes, start, end);
         } else {
           values[offset + c] =
-            start === end ? -1 : dictionaries[c]!.codeOf(decodeField(bytes, start, end, tokenizer.fieldFlags[field]));
+            start === end
+              ? -1
+              : dictionaries[c]!.codeOf(decodeField(bytes, start, end, tokenizer.fieldFlags[field]));
         }
       }
       rows++;
@@ -183,7 +213,14 @@ export async function* readRowChunks(
       }
     }
     if (rows > 0) {
-      yield { rows, width, values: values.subarray(0, rows * width), firstLine, categories, skippedRows: reader.skippedRows };
+      yield {
+        rows,
+        width,
+        values: values.subarray(0, rows * width),
+        firstLine,
+        categories,
+        skippedRows: reader.skippedRows,
+      };
     }
   } finally {
     await reader.close();
@@ -202,7 +239,7 @@ function initialCapacity(reader: CsvReader, totalBytes: number | undefined): num
 function grownCapacity(reader: CsvReader, capacity: number, totalBytes: number | undefined): number {
   if (totalBytes !== undefined && reader.bytesRead > 0 && reader.bytesRead < totalBytes) {
     // Extrapolate from the rows per byte so far, with a margin.
-    const estimate = Math.ceil((capacity * totalBytes) / reader.bytesRead * 1.05);
+    const estimate = Math.ceil(((capacity * totalBytes) / reader.bytesRead) * 1.05);
     if (estimate > capacity) return Math.min(estimate, capacity * 2);
   }
   return capacity * 2;

@@ -85,7 +85,10 @@ export function parseNumberBytes(bytes: Uint8Array, start = 0, end = bytes.lengt
   if (i !== end) return NaN;
 
   if (significantDigits <= MAX_FAST_SIGNIFICANT_DIGITS && decimalExponent >= -22 && decimalExponent <= 22) {
-    const magnitude = decimalExponent < 0 ? mantissa / EXACT_POWERS_OF_TEN[-decimalExponent] : mantissa * EXACT_POWERS_OF_TEN[decimalExponent];
+    const magnitude =
+      decimalExponent < 0
+        ? mantissa / EXACT_POWERS_OF_TEN[-decimalExponent]
+        : mantissa * EXACT_POWERS_OF_TEN[decimalExponent];
     return negative ? -magnitude : magnitude;
   }
   const value = Number(asciiText(bytes, start, end));

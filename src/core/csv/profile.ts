@@ -25,7 +25,8 @@ const MAX_CATEGORY_DISTINCT = 1000;
  */
 const MISSING_TOKENS = new Set(['NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A']);
 const BOOLEAN_PATTERN = /^(?:true|false|yes|no)$/i;
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const DATE_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Fixed-bin histogram whose range doubles (merging bin pairs) when a value falls outside it. */
 class AdaptiveHistogram {
@@ -51,7 +52,10 @@ class AdaptiveHistogram {
       if (value > max) max = value;
     }
     const span = max - min;
-    this.width = span > 0 && Number.isFinite(span) ? (span / HISTOGRAM_BINS) * (1 + 1e-9) : Math.max(Math.abs(min) * 1e-6, 1e-9);
+    this.width =
+      span > 0 && Number.isFinite(span)
+        ? (span / HISTOGRAM_BINS) * (1 + 1e-9)
+        : Math.max(Math.abs(min) * 1e-6, 1e-9);
     this.low = span > 0 ? min : min - (this.width * HISTOGRAM_BINS) / 2;
     this.counts = new Float64Array(HISTOGRAM_BINS);
     for (const value of this.warmup) this.place(value);
@@ -170,7 +174,10 @@ class ColumnAccumulator {
       min: numeric ? this.min : null,
       max: numeric ? this.max : null,
       mean: numeric ? this.mean : null,
-      std: numeric && this.numericCount > 1 ? Math.sqrt(this.sumSquaredDeviations / (this.numericCount - 1)) : null,
+      std:
+        numeric && this.numericCount > 1
+          ? Math.sqrt(this.sumSquaredDeviations / (this.numericCount - 1))
+          : null,
     };
     if (numeric) profile.histogram = this.histogram.result();
     if (type === 'category' || type === 'boolean') profile.topCategories = this.topCategories();
@@ -222,7 +229,10 @@ export async function profileCsv(source: ByteChunks, options: ReadOptions = {}):
   const reader = await CsvReader.open(source, options);
   try {
     const columnCount = reader.header.length;
-    const distinctCap = Math.min(DISTINCT_CAP, Math.max(100, Math.floor(DISTINCT_TOTAL_BUDGET / columnCount)));
+    const distinctCap = Math.min(
+      DISTINCT_CAP,
+      Math.max(100, Math.floor(DISTINCT_TOTAL_BUDGET / columnCount)),
+    );
     const columns = reader.header.map((name) => new ColumnAccumulator(name, distinctCap));
     const scanner = new NumberScanner();
     const tokenizer = reader.tokenizer;

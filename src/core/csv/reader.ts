@@ -1,6 +1,15 @@
 // Opens a CSV byte source: BOM, delimiter detection, header row; then hands out rows in a tight
 // synchronous loop and pulls the next chunk from the source only when the tokenizer runs dry.
-import { CsvTokenizer, DEFAULT_MAX_FIELD_BYTES, END, FIELD_ESCAPED_QUOTES, FIELD_NON_ASCII, NEED_MORE, ROW, RowStatus } from './tokenizer';
+import {
+  CsvTokenizer,
+  DEFAULT_MAX_FIELD_BYTES,
+  END,
+  FIELD_ESCAPED_QUOTES,
+  FIELD_NON_ASCII,
+  NEED_MORE,
+  ROW,
+  RowStatus,
+} from './tokenizer';
 import { ByteChunks, CsvDialect, CsvError, CsvProblem, LineEnding, ReadOptions } from './types';
 
 /** How much of the start of the file is looked at to detect the delimiter. */
@@ -191,7 +200,10 @@ function uniqueHeaderNames(reader: CsvReader, problems: CsvProblem[]): string[] 
     let renamed = name;
     for (let n = 2; taken.has(renamed); n++) renamed = `${name}_${n}`;
     taken.add(renamed);
-    problems.push({ line, message: `duplicate column name "${name}" (column ${index + 1}) renamed to "${renamed}"` });
+    problems.push({
+      line,
+      message: `duplicate column name "${name}" (column ${index + 1}) renamed to "${renamed}"`,
+    });
     names.push(renamed);
   });
   return names;

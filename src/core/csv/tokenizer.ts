@@ -394,7 +394,8 @@ export class CsvTokenizer {
     if (this.bytes === this.work) {
       this.work.copyWithin(0, rowStart, this.end);
     } else {
-      if (this.work.length < length) this.work = new Uint8Array(Math.max(length, 2 * this.work.length, 64 * 1024));
+      if (this.work.length < length)
+        this.work = new Uint8Array(Math.max(length, 2 * this.work.length, 64 * 1024));
       this.work.set(this.bytes.subarray(rowStart, this.end));
     }
     this.carryLength = length;
@@ -491,7 +492,9 @@ function invalidUtf8(bytes: Uint8Array, i: number, end: number, line: number, fi
 
 function describeByte(byte: number): string {
   if (byte === 0x20) return 'space';
-  return byte >= 0x21 && byte < 0x7f ? `character '${String.fromCharCode(byte)}'` : `byte 0x${byte.toString(16).padStart(2, '0')}`;
+  return byte >= 0x21 && byte < 0x7f
+    ? `character '${String.fromCharCode(byte)}'`
+    : `byte 0x${byte.toString(16).padStart(2, '0')}`;
 }
 
 export function formatBytes(bytes: number): string {
