@@ -73,6 +73,7 @@ function bruteForce(
     min: new Array<number>(columns).fill(NaN),
     max: new Array<number>(columns).fill(NaN),
     count: new Array<number>(columns).fill(0),
+    sum: new Array<number>(columns).fill(0),
   };
   for (let i = 0; i < n; i++) {
     const x = xs.get(i);
@@ -85,6 +86,7 @@ function bruteForce(
     out.min[c] = Number.isNaN(out.min[c]!) ? y : Math.min(out.min[c]!, y);
     out.max[c] = Number.isNaN(out.max[c]!) ? y : Math.max(out.max[c]!, y);
     out.count[c]!++;
+    out.sum[c]! += y;
   }
   return out;
 }
@@ -146,6 +148,9 @@ describe('decimateToColumns', () => {
         // extremes and (log) the count includes values the scale skips: only exact on clean data.
         if (withSpecials) continue;
         assert.deepEqual(Array.from(got.count), want.count, `count, ${label}`);
+        got.sum.forEach((v, c) =>
+          assert.ok(Math.abs(v - want.sum[c]!) < 1e-6 * (1 + Math.abs(v)), `sum, ${label}`),
+        );
         assert.deepEqual(Array.from(got.first), want.first, `first, ${label}`);
         assert.deepEqual(Array.from(got.last), want.last, `last, ${label}`);
       }

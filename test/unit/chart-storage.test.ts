@@ -18,8 +18,10 @@ describe('ChunkedArray', () => {
   it('gives its memory back on clear', () => {
     const a = new ChunkedArray('float32');
     a.push([1, 2, 3]);
+    assert.equal(a.capacity, 65_536);
     a.clear();
     assert.equal(a.length, 0);
+    assert.equal(a.capacity, 0);
     assert.equal(a.push([9]), 0);
     assert.equal(a.get(0), 9);
   });

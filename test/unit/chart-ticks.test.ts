@@ -81,5 +81,6 @@ describe('labels', () => {
   it('put time ticks on whole seconds and minutes', () => {
     assert.deepEqual(timeTicks(0, 60_000, 4).values, [0, 15_000, 30_000, 45_000, 60_000]);
     assert.equal(timeTicks(0, 3_600_000, 6).step, 600_000);
+    assert.equal(timeTicks(0, 5_400_000, 6).step, 900_000); // quarter hours, not 1 000 000 ms
   });
 });

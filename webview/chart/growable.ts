@@ -24,6 +24,11 @@ export class ChunkedArray implements IndexedValues {
     return this.used;
   }
 
+  /** Values the allocated chunks can hold. */
+  get capacity(): number {
+    return this.chunks.length * CHUNK_SIZE;
+  }
+
   get(index: number): number {
     return this.chunks[index >>> CHUNK_BITS]![index & CHUNK_MASK]!;
   }

@@ -134,7 +134,12 @@ export class LossChart {
     this.root.append(header, this.plot);
     container.append(this.root);
 
-    const ctx = this.canvas.getContext('2d');
+    // willReadFrequently keeps the canvas in CPU memory, rasterised on this thread: the frame pacer
+    // can then measure what a frame really costs. An accelerated canvas on a software GL stack
+    // (VMs, remote desktops, SwiftShader) rasterises in the GPU process instead, unseen by the
+    // pacer, competing for the cores the training loop runs on. Two polylines of a few thousand
+    // vertices are cheap to rasterise on the CPU.
+    const ctx = this.canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new Error('LossChart: canvas 2D context unavailable');
     this.ctx = ctx;
     this.theme = readTheme(this.root);
