@@ -75,7 +75,7 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
     });
     const requests = [...featureRequests, { name: parsed.target, kind: targetKind }];
 
-    const backend = await selectBackend(parsed.backend, { browser: false, wasmPath: wasmDirectory(), workload: config.mode === 'batch' ? 'batch' : 'per-sample' });
+    const backend = await selectBackend(parsed.backend, { browser: false, wasmPath: wasmDirectory(), workload: config.mode === 'batch' && (config.model === 'mlp' || config.model === 'softmax') ? 'batch' : 'per-sample' });
     const progress = io.stderrIsTTY && !parsed.quiet ? progressPrinter(io) : undefined;
     const hash = createHash('sha256');
     const totalBytes = await fileSize(absolute);

@@ -136,6 +136,27 @@ describe('batch training', () => {
     assert.ok(result.history.filter((p) => p.kind === 'epoch').length < 500);
   });
 
+  for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
+    it(`fused mini-batch kernel equals the generic tfjs-ops loop (linear and logistic, ${optimizer})`, async () => {
+      const { a, b, label } = blobs(600, 2, 3);
+      const cases = [
+        { model: 'linear' as const, target: numeric('t', a.map((v, i) => 2 * v - b[i] + 1)) },
+        { model: 'logistic' as const, target: numeric('t', Float32Array.from(label)) },
+      ];
+      for (const { model, target } of cases) {
+        const data = { features: [numeric('a', a), numeric('b', b)], target };
+        const settings = config({ mode: 'batch', model, optimizer, learningRate: 0.05, batchSize: 32, epochs: 5 });
+        const fused = await trainBatch(data, settings);
+        const generic = await trainBatch(data, settings, undefined, { batchMethod: 'tfjs-ops' });
+        for (const key of ['a', 'b'])
+          assert.ok(Math.abs(fused.model.weights[key] - generic.model.weights[key]) < 1e-4 * Math.max(1, Math.abs(generic.model.weights[key])), `${model} ${key}`);
+        assert.ok(Math.abs(fused.model.bias - generic.model.bias) < 1e-4 * Math.max(1, Math.abs(generic.model.bias)));
+        const [fusedLoss, genericLoss] = [fused, generic].map((r) => r.history.filter((p) => p.kind === 'epoch').map((p) => p.loss));
+        fusedLoss.forEach((loss, i) => assert.ok(Math.abs(loss - genericLoss[i]) < 1e-4 * Math.max(1, genericLoss[i])));
+      }
+    });
+  }
+
   it('bad input is a TrainingInputError: non-numeric regression target, one class', async () => {
     await assert.rejects(trainBatch({ features: [numeric('x', x)], target: category('t', new Array(100).fill(0), ['a']) }, config({ mode: 'batch' })), TrainingInputError);
     await assert.rejects(

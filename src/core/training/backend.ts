@@ -3,7 +3,7 @@
 // cpu and wasm register themselves here; the webview also imports '@tensorflow/tfjs-backend-webgl'
 // (kept out of this module so the CLI bundle does not carry WebGL).
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerOnlineKernels } from './onlineKernel';
 import type { BackendName, BackendSelection } from './types';
@@ -15,7 +15,7 @@ export interface BackendEnvironment {
   browser: boolean;
   /** Directory (or URL prefix, ending in '/') holding the tfjs-backend-wasm .wasm files. */
   wasmPath?: string;
-  /** Hints for `auto`: what the run will mostly do. */
+  /** Hint for `auto`: 'batch' = batched matrix products (softmax/MLP mini-batches), else per-sample loops. */
   workload?: 'per-sample' | 'batch';
 }
 
@@ -24,6 +24,9 @@ const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|softpipe|software|mesa offscree
 
 export async function selectBackend(preferred: BackendPreference, env: BackendEnvironment): Promise<BackendSelection> {
   if (env.wasmPath) setWasmPaths(env.wasmPath);
+  // A bare `import '@tensorflow/tfjs-backend-cpu'` is dropped by bundlers: its Node entry file is not
+  // in the package's "sideEffects" list. Registering from a used binding keeps it in every bundle.
+  if (!tf.findBackendFactory('cpu')) tf.registerBackend('cpu', () => new MathBackendCPU(), 1);
   // In Node: no debug checks, and no "install tfjs-node" banner (it cannot be installed here).
   if (!env.browser) tf.env().set('PROD', true);
   registerOnlineKernels();
@@ -43,7 +46,8 @@ export async function selectBackend(preferred: BackendPreference, env: BackendEn
       const fastest = await fastestCpuBackend(env);
       return { ...fastest, reason: `auto: WebGL unavailable (${webgl.why}); ${fastest.reason}` };
     }
-    // Node: the online kernels are plain loops either way; wasm's XNNPACK matMul wins on batches.
+    // Node: the fused linear/logistic kernels are plain loops on any backend (cpu avoids wasm's
+    // heap copies); wasm's XNNPACK matMul wins for batched softmax/MLP matrix products.
     if (env.workload === 'batch' && env.wasmPath) {
       const wasm = await trySetBackend('wasm');
       if (wasm.ok) return { name: 'wasm', reason: 'auto: wasm for mini-batch matrix products in Node' };

@@ -5,6 +5,7 @@ import { closedFormLeastSquares } from './closedForm';
 import { evaluateSplit } from './evaluate';
 import { exportLinearModel, exportMlpLayers } from './exportModel';
 import { DIVERGED_ADVICE, LoopControl, now } from './loopControl';
+import { createMinibatchGlmState, runMinibatchGlm, type MinibatchGlmState } from './batchKernel';
 import { GradientOptimizer, ModelParameters, trainStep } from './models';
 import { prepareBatch, type PreparedBatch } from './preprocessing';
 import { SeededRandom } from './rng';
@@ -27,10 +28,7 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
   const control = new LoopControl(hooks);
   const history: LossPoint[] = [];
 
-  // Shuffled copies are written into one reusable pair of buffers per run, not per epoch.
-  const shuffledX = config.shuffle ? new Float32Array(prepared.trainX.length) : prepared.trainX;
-  const shuffledY = config.shuffle ? new Float32Array(prepared.trainY.length) : prepared.trainY;
-  const order = new Uint32Array(trainRows);
+  const order = new Int32Array(trainRows);
   for (let i = 0; i < trainRows; i++) order[i] = i;
 
   const lossSum = tf.tidy(() => tf.variable(tf.scalar(0), false));
@@ -43,36 +41,80 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
   let epochsWithoutImprovement = 0;
   const stepsPerEpoch = Math.ceil(trainRows / batchSize);
   const stepPointEvery = hooks?.onProgress ? Math.max(1, Math.floor(stepsPerEpoch / STEP_POINTS_PER_EPOCH)) : Infinity;
+  // Linear and logistic models run whole runs of batches in one fused kernel call.
+  const fused: MinibatchGlmState | undefined =
+    (config.model === 'linear' || config.model === 'logistic') && options.batchMethod !== 'tfjs-ops'
+      ? createMinibatchGlmState(task.loss === 'logistic' ? 'logistic' : 'squared', columns, config.bias, config.optimizer)
+      : undefined;
+  // The fused kernel reads the training split in place through the epoch's permutation; the
+  // generic loop needs contiguous batches, so it gets shuffled copies (one reusable pair per run).
+  const trainX = fused ? tf.tensor2d(prepared.trainX, [trainRows, columns]) : undefined;
+  const trainY = fused ? tf.tensor1d(prepared.trainY) : undefined;
+  const shuffledX = config.shuffle && !fused ? new Float32Array(prepared.trainX.length) : prepared.trainX;
+  const shuffledY = config.shuffle && !fused ? new Float32Array(prepared.trainY.length) : prepared.trainY;
 
   training: for (let epoch = 0; epoch < config.epochs; epoch++) {
     const learningRate = learningRateAt(config, epoch);
-    if (config.shuffle) gatherShuffled(prepared, rng, order, shuffledX, shuffledY);
-    tf.tidy(() => lossSum.assign(tf.zerosLike(lossSum)));
-    let stepPointSum = 0;
-    for (let step = 0; step < stepsPerEpoch; step++) {
-      const start = step * batchSize;
-      const rows = Math.min(batchSize, trainRows - start);
-      tf.tidy(() => {
-        const x = tf.tensor2d(shuffledX.subarray(start * columns, (start + rows) * columns), [rows, columns]);
-        const y = tf.tensor2d(shuffledY.subarray(start * targetWidth, (start + rows) * targetWidth), [rows, targetWidth]);
-        const loss = trainStep(model, optimizer, task.loss, x, y, learningRate);
-        lossSum.assign(tf.add(lossSum, tf.mul(loss, rows)));
-      });
-      samplesSeen += rows;
-      if ((step + 1) % stepPointEvery === 0) {
-        const sum = lossSum.dataSync()[0];
-        const point: LossPoint = { samplesSeen, elapsedMs: now() - started, epoch, loss: (sum - stepPointSum) / (stepPointEvery * batchSize), kind: 'step' };
-        stepPointSum = sum;
-        history.push(point);
-        hooks?.onProgress?.([point]);
-      }
-      if (control.stopped) {
-        status = 'stopped';
-        break training;
-      }
-      await control.breathe();
+    if (config.shuffle) {
+      rng.shuffle(order);
+      if (!fused) gatherShuffled(prepared, order, shuffledX, shuffledY);
     }
-    const trainLoss = lossSum.dataSync()[0] / trainRows;
+    let trainLoss: number;
+    if (fused) {
+      const segments = Math.min(stepsPerEpoch, STEP_POINTS_PER_EPOCH);
+      let epochLoss = 0;
+      for (let segment = 0; segment < segments; segment++) {
+        const start = Math.floor((segment * stepsPerEpoch) / segments) * batchSize;
+        const end = Math.min(trainRows, Math.floor(((segment + 1) * stepsPerEpoch) / segments) * batchSize);
+        const rows = end - start;
+        const rowOrder = tf.tensor1d(order.subarray(start, end), 'int32');
+        const loss = runMinibatchGlm(trainX!, trainY!, rowOrder, fused, learningRate, batchSize);
+        const segmentLoss = loss.dataSync()[0];
+        tf.dispose([rowOrder, loss]);
+        epochLoss += segmentLoss;
+        samplesSeen += rows;
+        if (hooks?.onProgress) {
+          const point: LossPoint = { samplesSeen, elapsedMs: now() - started, epoch, loss: segmentLoss / rows, kind: 'step' };
+          history.push(point);
+          hooks.onProgress([point]);
+        }
+        if (control.stopped) {
+          status = 'stopped';
+          syncVariables(model, fused);
+          break training;
+        }
+        await control.breathe();
+      }
+      syncVariables(model, fused);
+      trainLoss = epochLoss / trainRows;
+    } else {
+      tf.tidy(() => lossSum.assign(tf.zerosLike(lossSum)));
+      let stepPointSum = 0;
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        const start = step * batchSize;
+        const rows = Math.min(batchSize, trainRows - start);
+        tf.tidy(() => {
+          const x = tf.tensor2d(shuffledX.subarray(start * columns, (start + rows) * columns), [rows, columns]);
+          const y = tf.tensor2d(shuffledY.subarray(start * targetWidth, (start + rows) * targetWidth), [rows, targetWidth]);
+          const loss = trainStep(model, optimizer, task.loss, x, y, learningRate);
+          lossSum.assign(tf.add(lossSum, tf.mul(loss, rows)));
+        });
+        samplesSeen += rows;
+        if ((step + 1) % stepPointEvery === 0) {
+          const sum = lossSum.dataSync()[0];
+          const point: LossPoint = { samplesSeen, elapsedMs: now() - started, epoch, loss: (sum - stepPointSum) / (stepPointEvery * batchSize), kind: 'step' };
+          stepPointSum = sum;
+          history.push(point);
+          hooks?.onProgress?.([point]);
+        }
+        if (control.stopped) {
+          status = 'stopped';
+          break training;
+        }
+        await control.breathe();
+      }
+      trainLoss = lossSum.dataSync()[0] / trainRows;
+    }
     if (!Number.isFinite(trainLoss) || !weightsFinite(model)) {
       model.restore(lastFinite);
       status = 'diverged';
@@ -99,7 +141,7 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
     }
   }
   const trainingMs = now() - started;
-  lossSum.dispose();
+  tf.dispose([lossSum, ...(trainX && trainY ? [trainX, trainY] : [])]);
 
   const result = summarise(model, task, prepared, config, { status, message, history, samplesSeen, trainingMs });
   optimizer.dispose();
@@ -107,15 +149,27 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
   return result;
 }
 
-function gatherShuffled(prepared: PreparedBatch, rng: SeededRandom, order: Uint32Array, x: Float32Array, y: Float32Array): void {
-  rng.shuffle(order);
+function gatherShuffled(prepared: PreparedBatch, order: Int32Array, x: Float32Array, y: Float32Array): void {
   const { columns, targetWidth, trainX, trainY } = prepared;
+  // Plain index loops: a subarray per row would allocate a million views per epoch.
   for (let i = 0; i < order.length; i++) {
-    const from = order[i];
-    x.set(trainX.subarray(from * columns, (from + 1) * columns), i * columns);
-    if (targetWidth === 1) y[i] = trainY[from];
-    else y.set(trainY.subarray(from * targetWidth, (from + 1) * targetWidth), i * targetWidth);
+    const from = order[i] * columns;
+    const to = i * columns;
+    for (let c = 0; c < columns; c++) x[to + c] = trainX[from + c];
+    const fromY = order[i] * targetWidth;
+    const toY = i * targetWidth;
+    for (let k = 0; k < targetWidth; k++) y[toY + k] = trainY[fromY + k];
   }
+}
+
+/** The fused kernel's float64 weights → the model's variables (for evaluation and export). */
+function syncVariables(model: ModelParameters, state: MinibatchGlmState): void {
+  const layer = model.layers[0];
+  const p = state.features;
+  tf.tidy(() => {
+    layer.weights.assign(tf.tensor2d(Float32Array.from(state.weights.subarray(0, p)), [p, 1]));
+    layer.bias?.assign(tf.tensor1d([state.weights[p]]));
+  });
 }
 
 function weightsFinite(model: ModelParameters): boolean {

@@ -5,6 +5,7 @@
 // generic tfjs ops at tens of thousands of samples/s). No allocation per step; the loss is
 // checked for finiteness every DIVERGENCE_CHECK_ROWS rows.
 import * as tf from '@tensorflow/tfjs-core';
+import { readInPlace } from './batchKernel';
 import { PROBABILITY_EPSILON, RollingWindow } from './metrics';
 import type { LossKind } from './task';
 import type { OptimizerName } from './types';
@@ -100,9 +101,9 @@ export function runOnlineGlmChunk(rows: tf.Tensor2D, state: OnlineGlmState): tf.
 
 function onlineGlmKernelFunc(args: { inputs: { rows: tf.TensorInfo }; backend: tf.KernelBackend; attrs: { state: OnlineGlmState } }): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
-  // readSync hands back the backend's own array on cpu, a heap copy on wasm, and the not yet
-  // uploaded values on webgl (a fresh tensor from JS data lives on the CPU side until used).
-  const data = backend.readSync(inputs.rows.dataId) as Float32Array;
+  // The backend's own array on cpu, a heap view on wasm, and on webgl the not yet uploaded values
+  // (a fresh tensor from JS data lives on the CPU side until a GPU op uses it).
+  const data = readInPlace(backend, inputs.rows) as Float32Array;
   const [count, width] = inputs.rows.shape;
   const state = attrs.state;
   if (width !== state.features + 1) throw new Error(`online kernel: chunk has ${width} columns, expected ${state.features + 1}`);

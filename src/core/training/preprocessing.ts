@@ -107,12 +107,16 @@ export function prepareBatch(data: BatchData, config: TrainConfig, task: Task, c
   const target = encodeTarget(data.target, task);
 
   // Rows kept: target present, and (when dropping) every feature present.
-  const kept: number[] = [];
+  const keptRows = new Int32Array(rows);
+  let keptCount = 0;
+  const dropOnMissing = config.missing === 'drop';
   for (let row = 0; row < rows; row++) {
-    if (target.valueAt(row) !== target.valueAt(row) || (task.kind === 'classification' && target.valueAt(row) < 0)) continue;
-    if (config.missing === 'drop' && encoded.some((f) => isMissing(f.column, row))) continue;
-    kept.push(row);
+    const t = target.valueAt(row);
+    if (t !== t || t < 0 && task.kind === 'classification') continue;
+    if (dropOnMissing && encoded.some((f) => isMissing(f.column, row))) continue;
+    keptRows[keptCount++] = row;
   }
+  const kept = keptRows.subarray(0, keptCount);
   const rowsSkipped = rows - kept.length;
   if (kept.length === 0) throw new TrainingInputError('no usable rows (every row misses the target or a feature)');
 
@@ -121,12 +125,12 @@ export function prepareBatch(data: BatchData, config: TrainConfig, task: Task, c
   const order = seededPermutation(kept.length, rng);
   const validRows = config.validationSplit > 0 ? Math.min(kept.length - 1, Math.floor(kept.length * config.validationSplit)) : 0;
   const trainRows = kept.length - validRows;
-  const trainOrder = order.slice(0, trainRows);
-  // Without shuffling, training sees rows in file order (the split is still random).
-  if (!config.shuffle) trainOrder.sort();
+  // Each split keeps file order (the split itself is random): training without shuffling sees
+  // rows in file order, and filling the matrix reads the columns sequentially, not at random.
+  order.subarray(0, trainRows).sort();
+  order.subarray(trainRows).sort();
   const rowOrder = new Uint32Array(kept.length);
-  trainOrder.forEach((k, i) => (rowOrder[i] = kept[k]));
-  order.subarray(trainRows).forEach((k, i) => (rowOrder[trainRows + i] = kept[k]));
+  for (let i = 0; i < kept.length; i++) rowOrder[i] = kept[order[i]];
 
   // Mean imputation uses training-split means.
   const imputed: Record<string, number> = {};
@@ -148,43 +152,59 @@ export function prepareBatch(data: BatchData, config: TrainConfig, task: Task, c
     });
   }
 
+  // Column by column: tight loops, no closure per row.
   const columns = encoded.reduce((sum, f) => sum + f.width, 0);
   const x = new Float32Array(kept.length * columns);
   const y = new Float32Array(kept.length * target.width);
-  for (let i = 0; i < kept.length; i++) {
-    const row = rowOrder[i];
-    let offset = i * columns;
-    encoded.forEach((f, index) => {
-      if (f.column.kind === 'numeric') {
-        const v = f.column.values[row];
-        x[offset] = Number.isNaN(v) ? imputeValue[index] : v;
-      } else {
-        const code = f.column.codes[row];
-        // A missing category (mean policy) leaves every one-hot column at 0.
-        if (code >= 0 && f.slotOfCode![code] >= 0) x[offset + f.slotOfCode![code]] = 1;
+  let offset = 0;
+  encoded.forEach((f, index) => {
+    if (f.column.kind === 'numeric') {
+      const values = f.column.values;
+      const fill = imputeValue[index];
+      for (let i = 0; i < kept.length; i++) {
+        const v = values[rowOrder[i]];
+        x[i * columns + offset] = v === v ? v : fill;
       }
-      offset += f.width;
-    });
-    const t = target.valueAt(row);
-    if (target.width === 1) y[i] = t;
-    else y[i * target.width + t] = 1;
-  }
+    } else {
+      const codes = f.column.codes;
+      const slotOfCode = f.slotOfCode!;
+      // A missing category (mean policy) leaves every one-hot column at 0.
+      for (let i = 0; i < kept.length; i++) {
+        const code = codes[rowOrder[i]];
+        if (code >= 0 && slotOfCode[code] >= 0) x[i * columns + offset + slotOfCode[code]] = 1;
+      }
+    }
+    offset += f.width;
+  });
+  if (target.width === 1) for (let i = 0; i < kept.length; i++) y[i] = target.valueAt(rowOrder[i]);
+  else for (let i = 0; i < kept.length; i++) y[i * target.width + target.valueAt(rowOrder[i])] = 1;
 
   // Standardisation statistics from the training split only; constant columns keep scale 1.
   const means = new Float64Array(columns);
   const scales = new Float64Array(columns).fill(1);
   if (config.normalize === 'standard') {
-    for (let i = 0; i < trainRows; i++) for (let c = 0; c < columns; c++) means[c] += x[i * columns + c];
+    for (let i = 0; i < trainRows; i++) {
+      const base = i * columns;
+      for (let c = 0; c < columns; c++) means[c] += x[base + c];
+    }
     for (let c = 0; c < columns; c++) means[c] /= trainRows;
     const sumSquares = new Float64Array(columns);
-    for (let i = 0; i < trainRows; i++)
-      for (let c = 0; c < columns; c++) sumSquares[c] += (x[i * columns + c] - means[c]) ** 2;
+    for (let i = 0; i < trainRows; i++) {
+      const base = i * columns;
+      for (let c = 0; c < columns; c++) {
+        const d = x[base + c] - means[c];
+        sumSquares[c] += d * d;
+      }
+    }
     for (let c = 0; c < columns; c++) {
       const std = Math.sqrt(sumSquares[c] / trainRows);
       scales[c] = std > 1e-12 * Math.max(1, Math.abs(means[c])) ? std : 1;
     }
-    for (let i = 0; i < kept.length; i++)
-      for (let c = 0; c < columns; c++) x[i * columns + c] = (x[i * columns + c] - means[c]) / scales[c];
+    const inverse = scales.map((scale) => 1 / scale);
+    for (let i = 0; i < kept.length; i++) {
+      const base = i * columns;
+      for (let c = 0; c < columns; c++) x[base + c] = (x[base + c] - means[c]) * inverse[c];
+    }
   }
 
   const categoryMaps: Record<string, string[]> = {};

@@ -163,6 +163,8 @@ export const OTHER_CATEGORY = '__other__';
 export interface EngineOptions {
   /** Online update path: the fused per-chunk kernel, or the affine-map scan (squared loss, sgd). */
   onlineMethod?: 'auto' | 'fused-kernel' | 'affine-scan' | 'tfjs-ops';
+  /** Batch update path for linear/logistic: the fused mini-batch kernel, or generic tfjs ops per step. */
+  batchMethod?: 'auto' | 'fused-kernel' | 'tfjs-ops';
   /** One-hot cap per categorical feature. */
   categoryCap?: number;
 }

@@ -1,0 +1,144 @@
+// The fused mini-batch kernel for one-output GLMs (linear, logistic): one tfjs kernel call runs a
+// run of consecutive mini-batches — per batch the mean gradient ∇W = Xᵀ(h − y)/m, ∇b = mean(h − y),
+// then one optimizer step — with float64 accumulators and no allocation per batch. Registered with
+// tfjs for cpu, wasm and webgl and invoked through `tf.engine().runKernel`. Same update rule as the
+// generic op-by-op step (models.ts trainStep); a 1024-row batch of generic ops is dispatch-bound
+// on these backends (≈ 10 kernel launches and intermediate tensors per step).
+import * as tf from '@tensorflow/tfjs-core';
+import type { LossKind } from './task';
+import type { OptimizerName } from './types';
+
+export const MINIBATCH_GLM_KERNEL = 'CsvTrainerMinibatchGlm';
+const BACKENDS = ['cpu', 'wasm', 'webgl'] as const;
+
+export interface MinibatchGlmState {
+  loss: Extract<LossKind, 'squared' | 'logistic'>;
+  features: number;
+  bias: boolean;
+  /** features weights, then the bias (left at 0 when off). */
+  weights: Float64Array;
+  optimizer: OptimizerName;
+  first: Float64Array;
+  second: Float64Array;
+  steps: number;
+  gradient: Float64Array;
+}
+
+export function createMinibatchGlmState(loss: MinibatchGlmState['loss'], features: number, bias: boolean, optimizer: OptimizerName): MinibatchGlmState {
+  const size = features + 1;
+  return {
+    loss,
+    features,
+    bias,
+    weights: new Float64Array(size),
+    optimizer,
+    first: new Float64Array(optimizer === 'sgd' ? 0 : size),
+    second: new Float64Array(optimizer === 'adam' ? size : 0),
+    steps: 0,
+    gradient: new Float64Array(size),
+  };
+}
+
+export function registerMinibatchKernels(): void {
+  for (const backendName of BACKENDS) {
+    if (tf.getKernel(MINIBATCH_GLM_KERNEL, backendName)) continue;
+    tf.registerKernel({ kernelName: MINIBATCH_GLM_KERNEL, backendName, kernelFunc: minibatchKernelFunc as unknown as tf.KernelFunc });
+  }
+}
+
+/**
+ * Trains on the rows `order` (int32 row indexes into `x` [n, features] and `y` [n]) in batches of
+ * `batchSize`, in that order: the epoch's shuffle is applied by indexing, not by copying the data.
+ * Returns Σ over rows of each row's loss before its batch's update (a [1] tensor).
+ */
+export function runMinibatchGlm(
+  x: tf.Tensor2D,
+  y: tf.Tensor1D,
+  order: tf.Tensor1D,
+  state: MinibatchGlmState,
+  learningRate: number,
+  batchSize: number,
+): tf.Tensor1D {
+  registerMinibatchKernels();
+  return tf.engine().runKernel(MINIBATCH_GLM_KERNEL, { x, y, order }, { state, learningRate, batchSize } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
+}
+
+function minibatchKernelFunc(args: {
+  inputs: { x: tf.TensorInfo; y: tf.TensorInfo; order: tf.TensorInfo };
+  backend: tf.KernelBackend;
+  attrs: { state: MinibatchGlmState; learningRate: number; batchSize: number };
+}): tf.TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const x = readInPlace(backend, inputs.x) as Float32Array;
+  const y = readInPlace(backend, inputs.y) as Float32Array;
+  const order = readInPlace(backend, inputs.order) as Int32Array;
+  const rows = order.length;
+  const { state, learningRate, batchSize } = attrs;
+  if (inputs.x.shape[1] !== state.features) throw new Error(`minibatch kernel: ${inputs.x.shape[1]} columns, expected ${state.features}`);
+  let lossSum = 0;
+  for (let start = 0; start < rows; start += batchSize) {
+    lossSum += batchStep(state, x, y, order, start, Math.min(rows, start + batchSize), learningRate);
+  }
+  const dataId = backend.write(new Float32Array([lossSum]), [1], 'float32');
+  return { dataId, shape: [1], dtype: 'float32' };
+}
+
+/**
+ * The tensor's values without a copy where the backend allows it: wasm's readSync copies out of the
+ * heap (64 MB per call for a 1M×16 split), `typedArrayFromHeap` is a view; cpu hands back its array.
+ */
+export function readInPlace(backend: tf.KernelBackend, info: tf.TensorInfo): ArrayLike<number> {
+  const heap = backend as unknown as { typedArrayFromHeap?: (info: tf.TensorInfo) => ArrayLike<number> };
+  if (typeof heap.typedArrayFromHeap === 'function') return heap.typedArrayFromHeap(info);
+  return backend.readSync(info.dataId) as ArrayLike<number>;
+}
+
+function batchStep(state: MinibatchGlmState, x: Float32Array, y: Float32Array, order: Int32Array, start: number, end: number, learningRate: number): number {
+  const p = state.features;
+  const w = state.weights;
+  const g = state.gradient;
+  g.fill(0);
+  const b = state.bias ? w[p] : 0;
+  const logistic = state.loss === 'logistic';
+  let loss = 0;
+  for (let i = start; i < end; i++) {
+    const r = order[i];
+    const offset = r * p;
+    let z = b;
+    for (let j = 0; j < p; j++) z += w[j] * x[offset + j];
+    const target = y[r];
+    let residual: number;
+    if (logistic) {
+      residual = 1 / (1 + Math.exp(-z)) - target;
+      loss += Math.max(z, 0) - z * target + Math.log1p(Math.exp(-Math.abs(z)));
+    } else {
+      residual = z - target;
+      loss += 0.5 * residual * residual;
+    }
+    for (let j = 0; j < p; j++) g[j] += residual * x[offset + j];
+    g[p] += residual;
+  }
+  const m = end - start;
+  const last = state.bias ? p : p - 1;
+  for (let j = 0; j <= last; j++) g[j] /= m;
+  if (state.optimizer === 'sgd') {
+    for (let j = 0; j <= last; j++) w[j] -= learningRate * g[j];
+  } else if (state.optimizer === 'momentum') {
+    const v = state.first;
+    for (let j = 0; j <= last; j++) {
+      v[j] = 0.9 * v[j] + g[j];
+      w[j] -= learningRate * v[j];
+    }
+  } else {
+    state.steps++;
+    const m1 = state.first;
+    const m2 = state.second;
+    const stepSize = (learningRate * Math.sqrt(1 - 0.999 ** state.steps)) / (1 - 0.9 ** state.steps);
+    for (let j = 0; j <= last; j++) {
+      m1[j] = 0.9 * m1[j] + 0.1 * g[j];
+      m2[j] = 0.999 * m2[j] + 0.001 * g[j] * g[j];
+      w[j] -= (stepSize * m1[j]) / (Math.sqrt(m2[j]) + 1e-8);
+    }
+  }
+  return loss;
+}
