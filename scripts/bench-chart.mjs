@@ -17,8 +17,8 @@ const outDir = path.join(root, 'test-results');
 const buildDir = path.join(outDir, 'chart-bench');
 const quick = process.argv.includes('--quick');
 const STREAM_POINTS = quick ? 200_000 : 1_000_000;
-const TRAIN_SAMPLES = quick ? 1_000_000 : 4_000_000;
-const PAIRS = quick ? 2 : 6;
+const TRAIN_SAMPLES = quick ? 2_000_000 : 12_000_000;
+const PAIRS = quick ? 2 : 8;
 const TARGET_MEDIAN_FRAME_MS = 16;
 const TARGET_RATIO = 0.9;
 

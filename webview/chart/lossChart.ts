@@ -439,10 +439,12 @@ export class LossChart {
     ctx.restore();
 
     if (this.view) {
+      const hint = 'zoomed · double-click or 0 resets';
+      this.textPatch(hint, rect.left + 4, rect.top + 2, fontPx);
       ctx.fillStyle = theme.muted;
       ctx.textAlign = 'left';
       ctx.textBaseline = 'top';
-      ctx.fillText('zoomed · double-click or 0 resets', rect.left + 6, rect.top + 4);
+      ctx.fillText(hint, rect.left + 6, rect.top + 4);
     }
     this.updateLegendAndLabel(visible);
     this.drawCount++;
@@ -709,21 +711,21 @@ export class LossChart {
     const textWidth = ctx.measureText(text).width;
     const right = rect.left + rect.width - 6;
     const baseline = above ? py - 4 : py + 4;
-    if (this.theme.background !== 'transparent') {
-      ctx.fillStyle = this.theme.background;
-      ctx.globalAlpha = 0.85;
-      ctx.fillRect(
-        right - textWidth - 3,
-        above ? baseline - fontPx - 2 : baseline - 1,
-        textWidth + 6,
-        fontPx + 3,
-      );
-      ctx.globalAlpha = 1;
-    }
+    this.textPatch(text, right - textWidth - 3, above ? baseline - fontPx - 2 : baseline - 1, fontPx);
     ctx.fillStyle = this.theme.reference;
     ctx.textAlign = 'right';
     ctx.textBaseline = above ? 'bottom' : 'top';
     ctx.fillText(text, right, baseline);
+  }
+
+  /** A patch of the editor background behind a label, so it stays readable over a noise band. */
+  private textPatch(text: string, left: number, top: number, fontPx: number): void {
+    if (this.theme.background === 'transparent') return;
+    const ctx = this.ctx;
+    ctx.fillStyle = this.theme.background;
+    ctx.globalAlpha = 0.85;
+    ctx.fillRect(left, top, ctx.measureText(text).width + 6, fontPx + 3);
+    ctx.globalAlpha = 1;
   }
 
   private updateLegendAndLabel(visible: SeriesEntry[]): void {
