@@ -705,8 +705,7 @@ export class LossChart {
     ctx.stroke();
     ctx.setLineDash([]);
     const text = `${ref.label} ${formatValue(ref.value)}`;
-    // Above the line unless that would leave the plot, on a patch of the editor background so the
-    // label stays readable over a dense noise band.
+    // Above the line unless that would leave the plot.
     const above = py - rect.top > fontPx + 8;
     const textWidth = ctx.measureText(text).width;
     const right = rect.left + rect.width - 6;
