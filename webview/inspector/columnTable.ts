@@ -48,12 +48,30 @@ function formatShare(share: number): string {
 }
 
 function distribution(column: ColumnProfile): HTMLElement | undefined {
-  if (column.histogram && column.histogram.counts.length > 0) return histogram(column.histogram);
+  if (column.histogram && column.histogram.counts.length > 0) return histogram(column.histogram, column);
   if (column.topCategories && column.topCategories.length > 0) return topCategories(column.topCategories, column.count);
   return el('span', { className: 'muted', text: column.type === 'empty' ? 'no values' : '—' });
 }
 
-function histogram(h: NonNullable<ColumnProfile['histogram']>): HTMLElement {
+/**
+ * Fewer, wider bins when there are few values: 64 bins over 100 values read as noise. About two
+ * bins per square root of the count (a common rule of thumb), between 8 and the profile's bins.
+ */
+function coarsen(h: NonNullable<ColumnProfile['histogram']>, column: ColumnProfile): NonNullable<ColumnProfile['histogram']> {
+  const total = h.counts.reduce((sum, count) => sum + count, 0);
+  let wanted = Math.max(8, Math.round(2 * Math.sqrt(total)));
+  // Small integer ranges (rooms, ratings): about one bar per value, not empty bins between them.
+  if (column.type === 'integer' && column.min !== null && column.max !== null && column.max - column.min + 1 < wanted) wanted = column.max - column.min + 1;
+  const merge = Math.ceil(h.counts.length / wanted);
+  if (merge <= 1) return h;
+  const counts: number[] = [];
+  for (let i = 0; i < h.counts.length; i += merge) counts.push(h.counts.slice(i, i + merge).reduce((sum, count) => sum + count, 0));
+  const binWidth = (h.max - h.min) / h.counts.length;
+  return { min: h.min, max: h.min + counts.length * merge * binWidth, counts };
+}
+
+function histogram(profileHistogram: NonNullable<ColumnProfile['histogram']>, column: ColumnProfile): HTMLElement {
+  const h = coarsen(profileHistogram, column);
   const peak = Math.max(...h.counts, 1);
   const width = h.counts.length > 0 ? (h.max - h.min) / h.counts.length : 0;
   const bars = el('div', { className: 'histogram', attrs: { role: 'img', 'aria-label': `Histogram from ${formatNumber(h.min)} to ${formatNumber(h.max)}` } });
@@ -63,7 +81,9 @@ function histogram(h: NonNullable<ColumnProfile['histogram']>): HTMLElement {
     bar.style.height = count === 0 ? '1px' : `${Math.max(4, (count / peak) * 100)}%`;
     bars.append(bar);
   });
-  return el('div', { className: 'histogram-box' }, bars, el('div', { className: 'histogram-axis' }, el('span', { text: formatNumber(h.min) }), el('span', { text: formatNumber(h.max) })));
+  // The axis names the data's own extremes; the bins' edges reach a little beyond them.
+  const axis = el('div', { className: 'histogram-axis' }, el('span', { text: formatNumber(column.min ?? h.min) }), el('span', { text: formatNumber(column.max ?? h.max) }));
+  return el('div', { className: 'histogram-box' }, bars, axis);
 }
 
 function topCategories(categories: { value: string; count: number }[], total: number): HTMLElement {

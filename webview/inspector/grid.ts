@@ -40,7 +40,7 @@ export class VirtualGrid {
 
   setHeader(header: string[]): void {
     this.header = header;
-    this.element.style.setProperty('--grid-columns', `minmax(56px, max-content) repeat(${Math.max(1, header.length)}, minmax(110px, 1fr))`);
+    this.element.style.setProperty('--grid-columns', `var(--rownum-width) repeat(${Math.max(1, header.length)}, minmax(110px, 320px))`);
     this.headerRow.replaceChildren(
       el('span', { className: 'grid-cell grid-rownum', text: '#', attrs: { role: 'columnheader' } }),
       ...header.map((name) => el('span', { className: 'grid-cell', text: name, attrs: { role: 'columnheader', title: name } })),
@@ -60,6 +60,8 @@ export class VirtualGrid {
     const cached = this.blocks.get(lastBlock);
     if (cached && cached.length < BLOCK_ROWS) this.blocks.delete(lastBlock);
     this.rowCount = rows;
+    // Every row is its own CSS grid: the row number column gets a fixed width, the same in all rows.
+    this.element.style.setProperty('--rownum-width', `${Math.max(3, String(rows).length) + 2}ch`);
     this.element.setAttribute('aria-rowcount', String(rows + 1));
     this.queueRender();
   }
