@@ -36,6 +36,18 @@ export default async function inspectFromPalette(ctx) {
   await ctx.page.getByRole('treeitem', { name: 'README.md' }).click();
   await ctx.closeAllEditors();
 
+  // A malformed row is a problem with its line; clicking it opens the text at that line, where the
+  // status bar names the column under the cursor.
+  const broken = await inspect(ctx, 'malformed.csv');
+  await broken.locator('#problems .problem-message', { hasText: 'expected 3 fields' }).waitFor();
+  await broken.locator('#problems a.problem-line', { hasText: 'Line 4' }).click();
+  await ctx.page.locator('.monaco-editor .view-lines', { hasText: '7,8' }).first().waitFor({ timeout: 30_000 });
+  await ctx.page.locator('.statusbar-item', { hasText: 'Column 1/3: a' }).first().waitFor({ timeout: 30_000 });
+  await ctx.page.keyboard.press('End');
+  await ctx.page.locator('.statusbar-item', { hasText: 'Column 2/3: b' }).first().waitFor({ timeout: 30_000 });
+  ctx.log('problem link opened line 4; the status bar follows the cursor to column b');
+  await ctx.closeAllEditors();
+
   const wide = await inspect(ctx, 'housing.csv');
   const types = await wide.locator('#columns tbody .type').allTextContents();
   ctx.log(`housing.csv column types: ${types.join(', ')}`);

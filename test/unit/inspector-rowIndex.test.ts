@@ -133,3 +133,22 @@ test('the first rows are readable from the head alone; streaming the range sourc
   assert.equal(profile.rows, 20_000);
   assert.equal(index.rowsIndexed, 20_000);
 });
+
+test('cancelling stops the profiling pass; the rows indexed so far stay readable', async () => {
+  const text = 'v\n' + Array.from({ length: 200_000 }, (_, i) => String(i)).join('\n') + '\n';
+  const bytes = encoder.encode(text);
+  const index = new RowIndex();
+  const abort = new AbortController();
+  let chunksRead = 0;
+  const slowChunks = async function* () {
+    for (const chunk of chunked(bytes, 16 * 1024)) {
+      if (++chunksRead === 10) abort.abort();
+      yield chunk;
+    }
+  };
+  await assert.rejects(profileWithRowIndex(slowChunks(), index, { signal: abort.signal }), (error: Error) => error.name === 'AbortError');
+  assert.ok(chunksRead < 20, `read ${chunksRead} chunks after cancelling`);
+  assert.ok(index.rowsIndexed > 0 && index.rowsIndexed < 200_000 && !index.complete);
+  const block = await readRows(index, memorySource(bytes), ',', index.rowsIndexed - 1, 5);
+  assert.deepEqual(block.rows, [[String(index.rowsIndexed - 1)]]);
+});
