@@ -166,6 +166,7 @@ describe('numeric fast path', () => {
     fc
       .double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })
       .map((v) => String(Number(v.toPrecision(7)))),
+    fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((v) => v.toPrecision(17)),
     fc.integer({ min: -99999, max: 99999 }).map(String),
     fc.constantFrom(
       '',

@@ -329,31 +329,27 @@ export class CsvTokenizer {
           negative = true;
           i++;
         } else if (c === CH_PLUS) i++;
+        // Every digit counts toward the 15-digit limit, leading zeros too: one branch less per
+        // digit; the rare long literal (0.0000000000000001234) takes the general path instead.
         let mantissa = 0;
-        let significantDigits = 0;
-        let digitCount = 0;
-        let decimalExponent = 0;
+        const digitsStart = i;
         while (i < end && (c = bytes[i]) >= CH_0 && c <= CH_9) {
-          if (significantDigits > 0 || c !== CH_0) {
-            significantDigits++;
-            mantissa = mantissa * 10 + (c - CH_0);
-          }
-          digitCount++;
+          mantissa = mantissa * 10 + (c - CH_0);
           i++;
         }
+        let digitCount = i - digitsStart;
+        let decimalExponent = 0;
         if (i < end && bytes[i] === CH_DOT) {
           i++;
+          const fractionStart = i;
           while (i < end && (c = bytes[i]) >= CH_0 && c <= CH_9) {
-            if (significantDigits > 0 || c !== CH_0) {
-              significantDigits++;
-              mantissa = mantissa * 10 + (c - CH_0);
-            }
-            decimalExponent--;
-            digitCount++;
+            mantissa = mantissa * 10 + (c - CH_0);
             i++;
           }
+          decimalExponent = fractionStart - i;
+          digitCount -= decimalExponent;
         }
-        if (digitCount === 0 || significantDigits > 15 || decimalExponent < -22) return FALLBACK;
+        if (digitCount === 0 || digitCount > 15) return FALLBACK;
         const magnitude = decimalExponent < 0 ? mantissa / EXACT_POWERS_OF_TEN[-decimalExponent] : mantissa;
         out[slot] = negative ? -magnitude : magnitude;
       }
