@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoadedColumn } from '../../src/core/csv/types';
 import { SeededRandom, TrainingInputError, selectBackend, trainBatch } from '../../src/core/training/index';
+import { shuffleRows } from '../../src/core/training/rng';
 import { prepareBatch } from '../../src/core/training/preprocessing';
 import { resolveTask } from '../../src/core/training/task';
 import { TEXTBOOK, config, numeric, textbookData } from './training-helpers';
@@ -41,6 +42,29 @@ describe('batch training', () => {
     assert.match(result.message!, /lower learning rate/);
     assert.ok(Number.isFinite(result.model.weights.x) && Number.isFinite(result.model.bias));
     assert.equal(tf.memory().numTensors, tensorsBefore);
+  });
+
+  it('shuffleRows is a seeded permutation of whole rows, roughly uniform', () => {
+    const rows = 3000;
+    const x = new Float32Array(rows * 2).map((_, i) => Math.floor(i / 2) * 10 + (i % 2));
+    const y = new Float32Array(rows).map((_, i) => i);
+    const outX = new Float32Array(x.length);
+    const outY = new Float32Array(rows);
+    shuffleRows(x, y, rows, 2, 1, outX, outY, new SeededRandom(1));
+    assert.equal(new Set(outY).size, rows);
+    for (let r = 0; r < rows; r++) assert.deepEqual([outX[2 * r], outX[2 * r + 1]], [outY[r] * 10, outY[r] * 10 + 1]);
+    const again = new Float32Array(rows);
+    shuffleRows(x, y, rows, 2, 1, new Float32Array(x.length), again, new SeededRandom(1));
+    assert.deepEqual(again, outY, 'same seed, same order');
+    // Where row 0 lands, over many seeds, spreads over all quarters of the output.
+    const quarters = [0, 0, 0, 0];
+    const small = 400;
+    for (let seed = 0; seed < 400; seed++) {
+      const landed = new Float32Array(small);
+      shuffleRows(new Float32Array(small), new Float32Array(small).map((_, i) => i), small, 1, 1, new Float32Array(small), landed, new SeededRandom(seed));
+      quarters[Math.floor(landed.indexOf(0) / (small / 4))]++;
+    }
+    assert.ok(quarters.every((q) => q > 60 && q < 140), JSON.stringify(quarters));
   });
 
   it('the validation split is drawn after a seeded shuffle, not from the tail', () => {

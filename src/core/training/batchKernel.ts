@@ -22,6 +22,8 @@ export interface MinibatchGlmState {
   second: Float64Array;
   steps: number;
   gradient: Float64Array;
+  /** Scratch: one value per row of the largest batch seen. */
+  residuals: Float64Array;
 }
 
 export function createMinibatchGlmState(loss: MinibatchGlmState['loss'], features: number, bias: boolean, optimizer: OptimizerName): MinibatchGlmState {
@@ -36,6 +38,7 @@ export function createMinibatchGlmState(loss: MinibatchGlmState['loss'], feature
     second: new Float64Array(optimizer === 'adam' ? size : 0),
     steps: 0,
     gradient: new Float64Array(size),
+    residuals: new Float64Array(0),
   };
 }
 
@@ -76,6 +79,7 @@ function minibatchKernelFunc(args: {
   const { state, learningRate, batchSize } = attrs;
   if (inputs.x.shape[1] !== state.features) throw new Error(`minibatch kernel: ${inputs.x.shape[1]} columns, expected ${state.features}`);
   let lossSum = 0;
+  if (state.residuals.length < batchSize) state.residuals = new Float64Array(batchSize);
   for (let start = 0; start < rows; start += batchSize) {
     lossSum += batchStep(state, x, y, order, start, Math.min(rows, start + batchSize), learningRate);
   }
@@ -100,12 +104,19 @@ function batchStep(state: MinibatchGlmState, x: Float32Array, y: Float32Array, o
   g.fill(0);
   const b = state.bias ? w[p] : 0;
   const logistic = state.loss === 'logistic';
+  const residuals = state.residuals;
+  // Two passes: the dot products of a batch are independent, so the (random, shuffled) row reads
+  // overlap in memory; the gradient pass then finds the batch's rows in cache.
+  for (let i = start; i < end; i++) {
+    const offset = order[i] * p;
+    let z = b;
+    for (let j = 0; j < p; j++) z += w[j] * x[offset + j];
+    residuals[i - start] = z;
+  }
   let loss = 0;
   for (let i = start; i < end; i++) {
     const r = order[i];
-    const offset = r * p;
-    let z = b;
-    for (let j = 0; j < p; j++) z += w[j] * x[offset + j];
+    const z = residuals[i - start];
     const target = y[r];
     let residual: number;
     if (logistic) {
@@ -115,6 +126,7 @@ function batchStep(state: MinibatchGlmState, x: Float32Array, y: Float32Array, o
       residual = z - target;
       loss += 0.5 * residual * residual;
     }
+    const offset = r * p;
     for (let j = 0; j < p; j++) g[j] += residual * x[offset + j];
     g[p] += residual;
   }

@@ -8,7 +8,7 @@ import { DIVERGED_ADVICE, LoopControl, now } from './loopControl';
 import { createMinibatchGlmState, runMinibatchGlm, type MinibatchGlmState } from './batchKernel';
 import { GradientOptimizer, ModelParameters, trainStep } from './models';
 import { prepareBatch, type PreparedBatch } from './preprocessing';
-import { SeededRandom } from './rng';
+import { SeededRandom, shuffleRows } from './rng';
 import { learningRateAt } from './schedule';
 import { resolveTask, type Task } from './task';
 import type { BatchData, EngineOptions, LossPoint, RunStatus, TrainConfig, TrainHooks, TrainResult } from './types';
@@ -46,29 +46,26 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
     (config.model === 'linear' || config.model === 'logistic') && options.batchMethod !== 'tfjs-ops'
       ? createMinibatchGlmState(task.loss === 'logistic' ? 'logistic' : 'squared', columns, config.bias, config.optimizer)
       : undefined;
-  // The fused kernel reads the training split in place through the epoch's permutation; the
-  // generic loop needs contiguous batches, so it gets shuffled copies (one reusable pair per run).
-  const trainX = fused ? tf.tensor2d(prepared.trainX, [trainRows, columns]) : undefined;
-  const trainY = fused ? tf.tensor1d(prepared.trainY) : undefined;
-  const shuffledX = config.shuffle && !fused ? new Float32Array(prepared.trainX.length) : prepared.trainX;
-  const shuffledY = config.shuffle && !fused ? new Float32Array(prepared.trainY.length) : prepared.trainY;
+  // Each epoch's shuffle is written into one reusable pair of buffers (see shuffleRows).
+  const shuffledX = config.shuffle ? new Float32Array(prepared.trainX.length) : prepared.trainX;
+  const shuffledY = config.shuffle ? new Float32Array(prepared.trainY.length) : prepared.trainY;
+  const identityOrder = fused ? tf.tensor1d(order, 'int32') : undefined;
 
   training: for (let epoch = 0; epoch < config.epochs; epoch++) {
     const learningRate = learningRateAt(config, epoch);
-    if (config.shuffle) {
-      rng.shuffle(order);
-      if (!fused) gatherShuffled(prepared, order, shuffledX, shuffledY);
-    }
+    if (config.shuffle) shuffleRows(prepared.trainX, prepared.trainY, trainRows, columns, targetWidth, shuffledX, shuffledY, rng);
     let trainLoss: number;
     if (fused) {
       const segments = Math.min(stepsPerEpoch, STEP_POINTS_PER_EPOCH);
+      const epochX = tf.tensor2d(shuffledX, [trainRows, columns]);
+      const epochY = tf.tensor1d(shuffledY);
       let epochLoss = 0;
       for (let segment = 0; segment < segments; segment++) {
         const start = Math.floor((segment * stepsPerEpoch) / segments) * batchSize;
         const end = Math.min(trainRows, Math.floor(((segment + 1) * stepsPerEpoch) / segments) * batchSize);
         const rows = end - start;
-        const rowOrder = tf.tensor1d(order.subarray(start, end), 'int32');
-        const loss = runMinibatchGlm(trainX!, trainY!, rowOrder, fused, learningRate, batchSize);
+        const rowOrder = tf.slice(identityOrder!, [start], [rows]);
+        const loss = runMinibatchGlm(epochX, epochY, rowOrder, fused, learningRate, batchSize);
         const segmentLoss = loss.dataSync()[0];
         tf.dispose([rowOrder, loss]);
         epochLoss += segmentLoss;
@@ -78,14 +75,15 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
           history.push(point);
           hooks.onProgress([point]);
         }
-        if (control.stopped) {
-          status = 'stopped';
-          syncVariables(model, fused);
-          break training;
-        }
+        if (control.stopped) break;
         await control.breathe();
       }
+      tf.dispose([epochX, epochY]);
       syncVariables(model, fused);
+      if (control.stopped) {
+        status = 'stopped';
+        break training;
+      }
       trainLoss = epochLoss / trainRows;
     } else {
       tf.tidy(() => lossSum.assign(tf.zerosLike(lossSum)));
@@ -141,25 +139,12 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
     }
   }
   const trainingMs = now() - started;
-  tf.dispose([lossSum, ...(trainX && trainY ? [trainX, trainY] : [])]);
+  tf.dispose([lossSum, ...(identityOrder ? [identityOrder] : [])]);
 
   const result = summarise(model, task, prepared, config, { status, message, history, samplesSeen, trainingMs });
   optimizer.dispose();
   model.dispose();
   return result;
-}
-
-function gatherShuffled(prepared: PreparedBatch, order: Int32Array, x: Float32Array, y: Float32Array): void {
-  const { columns, targetWidth, trainX, trainY } = prepared;
-  // Plain index loops: a subarray per row would allocate a million views per epoch.
-  for (let i = 0; i < order.length; i++) {
-    const from = order[i] * columns;
-    const to = i * columns;
-    for (let c = 0; c < columns; c++) x[to + c] = trainX[from + c];
-    const fromY = order[i] * targetWidth;
-    const toY = i * targetWidth;
-    for (let k = 0; k < targetWidth; k++) y[toY + k] = trainY[fromY + k];
-  }
 }
 
 /** The fused kernel's float64 weights → the model's variables (for evaluation and export). */

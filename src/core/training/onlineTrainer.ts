@@ -237,11 +237,17 @@ function createUpdater(task: Task, columns: number, config: TrainConfig, options
   return new KernelUpdater(task, columns, config);
 }
 
+/** Encoded rows without their target column (tf.slice of a strided matrix is slow on cpu). */
+function featuresOnly(rows: Float32Array, count: number, columns: number): Float32Array {
+  const x = new Float32Array(count * columns);
+  for (let r = 0; r < count; r++) x.set(rows.subarray(r * (columns + 1), r * (columns + 1) + columns), r * columns);
+  return x;
+}
+
 /** Outputs with the current weights, [count × outputs] probabilities (or values for regression). */
 function predictLinear(rows: Float32Array, count: number, columns: number, weights: Float64Array, outputs: number, loss: Task['loss']): Float32Array {
   return tf.tidy(() => {
-    const stride = columns + 1;
-    const x = tf.slice(tf.tensor2d(rows.subarray(0, count * stride), [count, stride]), [0, 0], [count, columns]);
+    const x = tf.tensor2d(featuresOnly(rows, count, columns), [count, columns]);
     const w = tf.tensor2d(Float32Array.from(weights.subarray(0, columns * outputs)), [columns, outputs]);
     const b = tf.tensor1d(Float32Array.from(weights.subarray(columns * outputs)));
     const z = tf.add(tf.matMul(x, w), b);
@@ -539,8 +545,7 @@ class OpsUpdater implements OnlineUpdater {
 
   predict(rows: Float32Array, count: number): Float32Array {
     return tf.tidy(() => {
-      const stride = this.columns + 1;
-      const x = tf.slice(tf.tensor2d(rows.subarray(0, count * stride), [count, stride]), [0, 0], [count, this.columns]) as tf.Tensor2D;
+      const x = tf.tensor2d(featuresOnly(rows, count, this.columns), [count, this.columns]);
       const z = this.model.forward(x);
       const out = this.task.loss === 'squared' ? z : this.task.loss === 'logistic' ? tf.sigmoid(z) : tf.softmax(z);
       return out.dataSync() as Float32Array;

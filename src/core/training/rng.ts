@@ -46,3 +46,64 @@ export function seededPermutation(n: number, rng: SeededRandom): Uint32Array {
   for (let i = 0; i < n; i++) order[i] = i;
   return rng.shuffle(order);
 }
+
+/** Bytes per bucket of `shuffleRows`: small enough that a bucket's rows stay in cache. */
+const SHUFFLE_BUCKET_BYTES = 256 * 1024;
+
+/**
+ * Writes the rows of `x` (rows × columns) and `y` (rows × targetWidth) into `outX`/`outY` in a
+ * uniformly random order (Sanders' two-phase shuffle): each row goes to a random bucket, written
+ * sequentially per bucket, then each bucket is Fisher–Yates shuffled in place. A random bucket per
+ * row and a uniform shuffle within buckets give a uniform permutation, with memory traffic that
+ * stays sequential — a row-by-row random gather of a large matrix is bound by cache and TLB misses.
+ */
+export function shuffleRows(
+  x: Float32Array,
+  y: Float32Array,
+  rows: number,
+  columns: number,
+  targetWidth: number,
+  outX: Float32Array,
+  outY: Float32Array,
+  rng: SeededRandom,
+): void {
+  const buckets = Math.max(1, Math.min(65536, Math.ceil((rows * (columns + targetWidth) * 4) / SHUFFLE_BUCKET_BYTES)));
+  const bucketOf = new Uint32Array(rows);
+  const starts = new Uint32Array(buckets + 1);
+  for (let r = 0; r < rows; r++) {
+    const bucket = rng.nextInt(buckets);
+    bucketOf[r] = bucket;
+    starts[bucket + 1]++;
+  }
+  for (let b = 0; b < buckets; b++) starts[b + 1] += starts[b];
+  const cursor = starts.slice(0, buckets);
+  for (let r = 0; r < rows; r++) {
+    const to = cursor[bucketOf[r]]++;
+    const from = r * columns;
+    const at = to * columns;
+    for (let c = 0; c < columns; c++) outX[at + c] = x[from + c];
+    for (let k = 0; k < targetWidth; k++) outY[to * targetWidth + k] = y[r * targetWidth + k];
+  }
+  for (let b = 0; b < buckets; b++) {
+    const first = starts[b];
+    for (let i = starts[b + 1] - 1; i > first; i--) {
+      const j = first + rng.nextInt(i - first + 1);
+      if (j === i) continue;
+      // Plain loops: a subarray view per swap would allocate a million objects per epoch.
+      const ai = i * columns;
+      const aj = j * columns;
+      for (let c = 0; c < columns; c++) {
+        const spare = outX[ai + c];
+        outX[ai + c] = outX[aj + c];
+        outX[aj + c] = spare;
+      }
+      const ti = i * targetWidth;
+      const tj = j * targetWidth;
+      for (let k = 0; k < targetWidth; k++) {
+        const spare = outY[ti + k];
+        outY[ti + k] = outY[tj + k];
+        outY[tj + k] = spare;
+      }
+    }
+  }
+}
