@@ -1,9 +1,9 @@
 // RFC 4180 tokenizer over UTF-8 bytes.
 //
-// Why hand-written instead of csv-parse: measured on 1M rows x 17 numeric columns (157 MB),
-// csv-parse streams at 13 MB/s and papaparse at 18 MB/s (reference/FINDINGS.md), pandas.read_csv
-// at 52-58 MB/s of CPU time, and this code loads Float32 columns at 155-167 MB/s of CPU time
-// (2.7-2.9x pandas; `npm run bench:ingest`). The speed comes from never building a string per
+// Why hand-written instead of csv-parse: measured here on 1M rows x 17 numeric columns (157 MB),
+// csv-parse 7 streamed does 28 MB/s of CPU time producing strings only (no numbers yet; 13 MB/s
+// wall in reference/FINDINGS.md, papaparse 18), pandas.read_csv 52-58 MB/s, and this code loads
+// Float32 columns at 155-167 MB/s of CPU time (2.7-2.9x pandas; `npm run bench:ingest`). The speed comes from never building a string per
 // field: a row is a list of byte ranges into the input, consumers parse numbers from the bytes
 // and decode only the strings they keep; plain numeric rows are even parsed while scanning.
 //
