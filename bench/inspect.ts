@@ -12,7 +12,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runInspect } from '../src/cli/inspect';
-import { profileWithRowIndex, rangeChunks, readFileHead, readRows, RowIndex, type RangeSource } from '../src/host/rowIndex';
+import {
+  profileWithRowIndex,
+  rangeChunks,
+  readFileHead,
+  readRows,
+  RowIndex,
+  type RangeSource,
+} from '../src/host/rowIndex';
 import { nodeFileRange } from '../src/node/fileRange';
 import { generateRegressionCsv } from './generate';
 
@@ -58,12 +65,15 @@ async function measureHostPipeline(path: string): Promise<Measurement> {
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
   const first = await firstRows;
-  if (!first || first.rows !== PREVIEW_ROWS) throw new Error(`the preview got ${first?.rows ?? 0} rows, expected ${PREVIEW_ROWS}`);
-  if (index.rowsIndexed !== profile.rows) throw new Error(`row index has ${index.rowsIndexed} rows, the profile ${profile.rows}`);
+  if (!first || first.rows !== PREVIEW_ROWS)
+    throw new Error(`the preview got ${first?.rows ?? 0} rows, expected ${PREVIEW_ROWS}`);
+  if (index.rowsIndexed !== profile.rows)
+    throw new Error(`row index has ${index.rowsIndexed} rows, the profile ${profile.rows}`);
   const seekStarted = performance.now();
   const middle = await readRows(index, range, head.delimiter, Math.floor(profile.rows / 2), PREVIEW_ROWS);
   const seekSeconds = (performance.now() - seekStarted) / 1000;
-  if (middle.rows.length !== PREVIEW_ROWS) throw new Error(`seek to the middle got ${middle.rows.length} rows`);
+  if (middle.rows.length !== PREVIEW_ROWS)
+    throw new Error(`seek to the middle got ${middle.rows.length} rows`);
   await range.close?.();
   return {
     seconds,
@@ -80,18 +90,36 @@ async function measureCli(path: string): Promise<Measurement> {
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   let output = '';
-  const code = await runInspect([path, '--json'], { stdout: (text) => (output += text), stderr: () => undefined, stderrIsTTY: false, cwd: process.cwd() });
+  const code = await runInspect([path, '--json'], {
+    stdout: (text) => (output += text),
+    stderr: () => undefined,
+    stderrIsTTY: false,
+    cwd: process.cwd(),
+  });
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
   if (code !== 0) throw new Error(`csv-trainer inspect exited with ${code}`);
-  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, rows: (JSON.parse(output) as { rows: number }).rows, peakMB: (process.resourceUsage().maxRSS * 1024) / MB };
+  return {
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    rows: (JSON.parse(output) as { rows: number }).rows,
+    peakMB: (process.resourceUsage().maxRSS * 1024) / MB,
+  };
 }
 
 function bundleSelf(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
   const outfile = join(DATA_DIR, '.inspect-bench.js');
-  esbuild.buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['esbuild'], logLevel: 'error' });
+  esbuild.buildSync({
+    entryPoints: [__filename],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    external: ['esbuild'],
+    logLevel: 'error',
+  });
   return outfile;
 }
 
@@ -140,12 +168,16 @@ async function main(): Promise<void> {
   const firstRows = Math.max(...host.map((m) => m.firstRowsSeconds ?? Infinity));
   const fullProfile = Math.min(...host.map((m) => m.seconds));
   const seek = Math.max(...host.map((m) => m.seekSeconds ?? Infinity));
-  if (host[0].rows !== cli[0].rows) throw new Error(`row counts differ: inspector ${host[0].rows}, CLI ${cli[0].rows}`);
+  if (host[0].rows !== cli[0].rows)
+    throw new Error(`row counts differ: inspector ${host[0].rows}, CLI ${cli[0].rows}`);
 
   const checks: [string, boolean][] = [
     ['inspector profile throughput >= csv-trainer inspect (wall clock)', hostWall >= cliWall],
     [`inspector peak RSS < ${PEAK_LIMIT_MB} MB`, hostPeak < PEAK_LIMIT_MB],
-    ['first preview rows before the profile ends', host.every((m) => m.profileDoneAtFirstRows === false && (m.firstRowsSeconds ?? Infinity) < m.seconds)],
+    [
+      'first preview rows before the profile ends',
+      host.every((m) => m.profileDoneAtFirstRows === false && (m.firstRowsSeconds ?? Infinity) < m.seconds),
+    ],
   ];
   process.stdout.write(
     [

@@ -19,13 +19,19 @@ export function registerInspectFeatures(context: vscode.ExtensionContext, servic
       webviewOptions: { retainContextWhenHidden: true },
       supportsMultipleEditorsPerDocument: false,
     }),
-    vscode.commands.registerCommand('csvTrainer.inspect', (uri?: unknown) => runInspectCommand(provider, services, uri)),
+    vscode.commands.registerCommand('csvTrainer.inspect', (uri?: unknown) =>
+      runInspectCommand(provider, services, uri),
+    ),
     new ColumnStatusBar(),
   );
 }
 
 /** Opens the inspector on the CSV and resolves with its profile once profiling ends (undefined if cancelled). */
-async function runInspectCommand(provider: CsvInspectorProvider, services: ExtensionServices, uriArg: unknown): Promise<CsvProfile | undefined> {
+async function runInspectCommand(
+  provider: CsvInspectorProvider,
+  services: ExtensionServices,
+  uriArg: unknown,
+): Promise<CsvProfile | undefined> {
   const uri = await resolveCsvUri(uriArg, 'Inspect CSV');
   if (!uri) return undefined;
   try {
@@ -43,7 +49,9 @@ async function runInspectCommand(provider: CsvInspectorProvider, services: Exten
 
 /** "Column 2/5: price" for the cursor in a CSV text editor, from the header and the current line only. */
 class ColumnStatusBar extends Disposable {
-  private readonly item = this.register(vscode.window.createStatusBarItem('csvTrainer.column', vscode.StatusBarAlignment.Right, 100));
+  private readonly item = this.register(
+    vscode.window.createStatusBarItem('csvTrainer.column', vscode.StatusBarAlignment.Right, 100),
+  );
   private cached: { uri: string; headerLine: string; delimiter: string; names: string[] } | undefined;
 
   constructor() {
@@ -58,17 +66,36 @@ class ColumnStatusBar extends Disposable {
 
   private update(editor: vscode.TextEditor | undefined): void {
     const document = editor?.document;
-    if (!editor || !document || !(CSV_PATH.test(document.uri.path) || document.languageId === 'csv' || document.languageId === 'tsv') || document.lineCount < 1) {
+    if (
+      !editor ||
+      !document ||
+      !(CSV_PATH.test(document.uri.path) || document.languageId === 'csv' || document.languageId === 'tsv') ||
+      document.lineCount < 1
+    ) {
       this.item.hide();
       return;
     }
     const position = editor.selection.active;
     const headerLine = document.lineAt(0).text;
-    if (!this.cached || this.cached.uri !== document.uri.toString() || this.cached.headerLine !== headerLine) {
+    if (
+      !this.cached ||
+      this.cached.uri !== document.uri.toString() ||
+      this.cached.headerLine !== headerLine
+    ) {
       const delimiter = delimiterOf(headerLine, document.uri.path);
-      this.cached = { uri: document.uri.toString(), headerLine, delimiter, names: headerNames(headerLine, delimiter) };
+      this.cached = {
+        uri: document.uri.toString(),
+        headerLine,
+        delimiter,
+        names: headerNames(headerLine, delimiter),
+      };
     }
-    const column = columnAtCursor(this.cached.names, this.cached.delimiter, document.lineAt(position.line).text, position.character);
+    const column = columnAtCursor(
+      this.cached.names,
+      this.cached.delimiter,
+      document.lineAt(position.line).text,
+      position.character,
+    );
     if (!column) {
       this.item.hide();
       return;

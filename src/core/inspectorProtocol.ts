@@ -106,18 +106,25 @@ export type InspectorWebviewMessage =
 
 type Check = (value: unknown, path: string) => string | undefined;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const str =
   (max = 4096): Check =>
   (v, p) =>
-    typeof v === 'string' && v.length <= max ? undefined : `${p} must be a string of at most ${max} characters`;
+    typeof v === 'string' && v.length <= max
+      ? undefined
+      : `${p} must be a string of at most ${max} characters`;
 const int =
   (min = 0, max = Number.MAX_SAFE_INTEGER): Check =>
   (v, p) =>
-    Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? undefined : `${p} must be an integer in [${min}, ${max}]`;
-const num: Check = (v, p) => (typeof v === 'number' && Number.isFinite(v) ? undefined : `${p} must be a finite number`);
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max
+      ? undefined
+      : `${p} must be an integer in [${min}, ${max}]`;
+const num: Check = (v, p) =>
+  typeof v === 'number' && Number.isFinite(v) ? undefined : `${p} must be a finite number`;
 /** JSON turns NaN and ±Infinity into null: statistics that may be absent are number or null. */
-const numOrNull: Check = (v, p) => (v === null || typeof v === 'number' ? undefined : `${p} must be a number or null`);
+const numOrNull: Check = (v, p) =>
+  v === null || typeof v === 'number' ? undefined : `${p} must be a number or null`;
 const bool: Check = (v, p) => (typeof v === 'boolean' ? undefined : `${p} must be a boolean`);
 const oneOf =
   (...values: readonly string[]): Check =>
@@ -189,7 +196,12 @@ const hostMessageChecks: { [K in InspectorHostMessage['type']]: Check } = {
   profile: shape({ profile: profileCheck, rowsIndexed: int(), elapsedMs: num }),
   profileFailed: shape({ message: str(10_000), line: optional(int()), rowsIndexed: int() }),
   profileCancelled: shape({ bytesRead: int(), rowsIndexed: int() }),
-  rows: shape({ inReplyTo: int(), start: int(), rows: arrayOf(arrayOf(str(10_000), MAX_COLUMNS), MAX_ROWS_PER_REQUEST), note: optional(str(10_000)) }),
+  rows: shape({
+    inReplyTo: int(),
+    start: int(),
+    rows: arrayOf(arrayOf(str(10_000), MAX_COLUMNS), MAX_ROWS_PER_REQUEST),
+    note: optional(str(10_000)),
+  }),
 };
 
 const webviewMessageChecks: { [K in InspectorWebviewMessage['type']]: Check } = {
@@ -198,13 +210,18 @@ const webviewMessageChecks: { [K in InspectorWebviewMessage['type']]: Check } = 
   cancel: shape({}),
   restart: shape({}),
   openLine: shape({ line: int(1) }),
-  train: shape({ mode: oneOf('batch', 'online'), target: columnName, features: arrayOf(columnName, MAX_COLUMNS) }),
+  train: shape({
+    mode: oneOf('batch', 'online'),
+    target: columnName,
+    features: arrayOf(columnName, MAX_COLUMNS),
+  }),
 };
 
 type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
 
 function parseWith<T extends { type: string }>(checks: Record<string, Check>, value: unknown): Parsed<T> {
-  if (!isObject(value) || typeof value.type !== 'string') return { ok: false, error: 'message without a type' };
+  if (!isObject(value) || typeof value.type !== 'string')
+    return { ok: false, error: 'message without a type' };
   const check = Object.prototype.hasOwnProperty.call(checks, value.type) ? checks[value.type] : undefined;
   if (!check) return { ok: false, error: `unknown message type "${value.type.slice(0, 40)}"` };
   const error = check(value, value.type);

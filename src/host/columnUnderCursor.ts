@@ -29,7 +29,9 @@ export function headerNames(headerLine: string, delimiter: CsvDialect['delimiter
   }
   const names: string[] = [];
   for (let k = 0; k < tokenizer.fieldCount; k++) {
-    names.push(decodeField(tokenizer.bytes, tokenizer.fieldStarts[k], tokenizer.fieldEnds[k], tokenizer.fieldFlags[k]));
+    names.push(
+      decodeField(tokenizer.bytes, tokenizer.fieldStarts[k], tokenizer.fieldEnds[k], tokenizer.fieldFlags[k]),
+    );
   }
   return names;
 }
@@ -55,7 +57,12 @@ export interface ColumnAtCursor {
 }
 
 /** The column at `character` of `lineText`; undefined on the header line itself or without a header. */
-export function columnAtCursor(header: readonly string[], delimiter: string, lineText: string, character: number): ColumnAtCursor | undefined {
+export function columnAtCursor(
+  header: readonly string[],
+  delimiter: string,
+  lineText: string,
+  character: number,
+): ColumnAtCursor | undefined {
   if (header.length === 0) return undefined;
   const index = fieldIndexAt(lineText.slice(0, character), delimiter);
   return { index, name: header[index], columnCount: header.length };
@@ -64,5 +71,7 @@ export function columnAtCursor(header: readonly string[], delimiter: string, lin
 /** The status bar text for a column. */
 export function describeColumn(column: ColumnAtCursor): string {
   const position = `${column.index + 1}/${column.columnCount}`;
-  return column.name === undefined ? `Column ${column.index + 1} (beyond the header's ${column.columnCount})` : `Column ${position}: ${column.name}`;
+  return column.name === undefined
+    ? `Column ${column.index + 1} (beyond the header's ${column.columnCount})`
+    : `Column ${position}: ${column.name}`;
 }

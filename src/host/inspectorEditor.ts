@@ -6,7 +6,16 @@ import { Disposable } from './dispose';
 import { describeError } from './errors';
 import type { HostPlatform } from './platform';
 import { buildWebviewHtml, webviewOptions } from './webviewHtml';
-import { profileWithRowIndex, rangeChunks, readFileHead, readRows, RowIndex, type FileHead, type RangeSource, type RowBlock } from './rowIndex';
+import {
+  profileWithRowIndex,
+  rangeChunks,
+  readFileHead,
+  readRows,
+  RowIndex,
+  type FileHead,
+  type RangeSource,
+  type RowBlock,
+} from './rowIndex';
 import { nodeFileRange } from '../node/fileRange';
 import { CsvError, type ByteChunks, type CsvProfile } from '../core/csv/types';
 import { assertNever } from '../core/protocol';
@@ -107,7 +116,8 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
 
   async readRows(start: number, count: number): Promise<RowBlock> {
     if (!this.range || !this.head) return { start, rows: [] };
-    const index = this.index.rowsIndexed >= this.head.headIndex.rowsIndexed ? this.index : this.head.headIndex;
+    const index =
+      this.index.rowsIndexed >= this.head.headIndex.rowsIndexed ? this.index : this.head.headIndex;
     return readRows(index, this.range, this.head.delimiter, start, count);
   }
 
@@ -123,12 +133,16 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
   private async openSource(): Promise<ByteChunks> {
     const { uri, services } = this;
     if (!this.range) {
-      if (uri.scheme === 'file' && services.platform.name === 'node') this.range = await nodeFileRange(uri.fsPath);
+      if (uri.scheme === 'file' && services.platform.name === 'node')
+        this.range = await nodeFileRange(uri.fsPath);
       if (!this.range) {
         try {
           this.memoryBytes = await vscode.workspace.fs.readFile(uri);
         } catch (error) {
-          throw new CsvError('io', `cannot read ${uri.path}: ${error instanceof Error ? error.message : String(error)}`);
+          throw new CsvError(
+            'io',
+            `cannot read ${uri.path}: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
         this.range = memoryRange(this.memoryBytes);
       }
@@ -136,7 +150,12 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
       this.head = await readFileHead(this.range);
       this.index = new RowIndex({ bom: this.head.bom });
       this.changed.fire({ type: 'head', header: this.head.header, delimiter: this.head.delimiter });
-      this.changed.fire({ type: 'progress', bytesRead: 0, totalBytes: this.fileBytes, rowsIndexed: this.rowsIndexed });
+      this.changed.fire({
+        type: 'progress',
+        bytesRead: 0,
+        totalBytes: this.fileBytes,
+        rowsIndexed: this.rowsIndexed,
+      });
     }
     // One read of the file serves the profile and the row index. On Node it streams through the
     // same handle the grid seeks with, in large blocks read ahead of the parser.
@@ -153,7 +172,12 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
       const now = Date.now();
       if (!force && now - lastProgress < PROGRESS_INTERVAL_MS) return;
       lastProgress = now;
-      this.changed.fire({ type: 'progress', bytesRead, totalBytes: this.fileBytes, rowsIndexed: this.rowsIndexed });
+      this.changed.fire({
+        type: 'progress',
+        bytesRead,
+        totalBytes: this.fileBytes,
+        rowsIndexed: this.rowsIndexed,
+      });
     };
     try {
       const chunks = await this.openSource();
@@ -167,7 +191,9 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
       const elapsedMs = Date.now() - started;
       this.outcome = { status: 'done', profile, elapsedMs };
       this.bytesRead = profile.bytes;
-      this.services.log.info(`inspect ${this.uri.path}: ${profile.rows} rows, ${profile.columns.length} columns in ${elapsedMs} ms`);
+      this.services.log.info(
+        `inspect ${this.uri.path}: ${profile.rows} rows, ${profile.columns.length} columns in ${elapsedMs} ms`,
+      );
       this.changed.fire({ type: 'profile', profile, rowsIndexed: this.rowsIndexed, elapsedMs });
       return profile;
     } catch (error) {
@@ -175,7 +201,11 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
       if (signal.aborted) {
         this.outcome = { status: 'cancelled' };
         this.services.log.info(`inspect ${this.uri.path}: cancelled after ${this.bytesRead} bytes`);
-        this.changed.fire({ type: 'profileCancelled', bytesRead: this.bytesRead, rowsIndexed: this.rowsIndexed });
+        this.changed.fire({
+          type: 'profileCancelled',
+          bytesRead: this.bytesRead,
+          rowsIndexed: this.rowsIndexed,
+        });
         return undefined;
       }
       const message = describeError(error);
@@ -213,18 +243,38 @@ class InspectorView extends Disposable {
 
   private sendState(): void {
     const d = this.document;
-    this.post({ type: 'init', path: vscode.workspace.asRelativePath(d.uri), fileBytes: d.fileBytes, canOpenInTextEditor: d.canOpenInTextEditor });
+    this.post({
+      type: 'init',
+      path: vscode.workspace.asRelativePath(d.uri),
+      fileBytes: d.fileBytes,
+      canOpenInTextEditor: d.canOpenInTextEditor,
+    });
     if (d.head) this.post({ type: 'head', header: d.head.header, delimiter: d.head.delimiter });
     const outcome = d.outcome;
     switch (outcome.status) {
       case 'running':
-        this.post({ type: 'progress', bytesRead: d.bytesRead, totalBytes: d.fileBytes, rowsIndexed: d.rowsIndexed });
+        this.post({
+          type: 'progress',
+          bytesRead: d.bytesRead,
+          totalBytes: d.fileBytes,
+          rowsIndexed: d.rowsIndexed,
+        });
         break;
       case 'done':
-        this.post({ type: 'profile', profile: outcome.profile, rowsIndexed: d.rowsIndexed, elapsedMs: outcome.elapsedMs });
+        this.post({
+          type: 'profile',
+          profile: outcome.profile,
+          rowsIndexed: d.rowsIndexed,
+          elapsedMs: outcome.elapsedMs,
+        });
         break;
       case 'failed':
-        this.post({ type: 'profileFailed', message: outcome.message, line: outcome.line, rowsIndexed: d.rowsIndexed });
+        this.post({
+          type: 'profileFailed',
+          message: outcome.message,
+          line: outcome.line,
+          rowsIndexed: d.rowsIndexed,
+        });
         break;
       case 'cancelled':
         this.post({ type: 'profileCancelled', bytesRead: d.bytesRead, rowsIndexed: d.rowsIndexed });
@@ -240,7 +290,9 @@ class InspectorView extends Disposable {
       this.services.log.warn(`inspector: ignored a message from the webview: ${parsed.error}`);
       return;
     }
-    void this.handle(parsed.message).catch((error) => this.services.log.error(`inspector: ${describeError(error)}`));
+    void this.handle(parsed.message).catch((error) =>
+      this.services.log.error(`inspector: ${describeError(error)}`),
+    );
   }
 
   private async handle(message: InspectorWebviewMessage): Promise<void> {
@@ -251,7 +303,13 @@ class InspectorView extends Disposable {
         return;
       case 'requestRows': {
         const block = await this.document.readRows(message.start, message.count);
-        this.post({ type: 'rows', inReplyTo: message.requestId, start: block.start, rows: block.rows, note: block.note });
+        this.post({
+          type: 'rows',
+          inReplyTo: message.requestId,
+          start: block.start,
+          rows: block.rows,
+          note: block.note,
+        });
         return;
       }
       case 'cancel':
@@ -283,17 +341,26 @@ class InspectorView extends Disposable {
 
   private train(message: InspectorTrainMessage): void {
     const outcome = this.document.outcome;
-    const names = new Set(outcome.status === 'done' ? outcome.profile.columns.map((c) => c.name) : this.document.head?.header ?? []);
+    const names = new Set(
+      outcome.status === 'done'
+        ? outcome.profile.columns.map((c) => c.name)
+        : (this.document.head?.header ?? []),
+    );
     const unknown = [message.target, ...message.features].filter((name) => !names.has(name));
     if (unknown.length > 0 || message.features.length === 0 || message.features.includes(message.target)) {
-      this.services.log.warn(`inspector: ignored a train request with target "${message.target}" and features ${JSON.stringify(message.features)}`);
+      this.services.log.warn(
+        `inspector: ignored a train request with target "${message.target}" and features ${JSON.stringify(message.features)}`,
+      );
       return;
     }
     const command = message.mode === 'batch' ? 'csvTrainer.trainBatch' : 'csvTrainer.trainOnline';
     // The train command reports its own errors to the user; the inspector only logs the outcome.
-    void Promise.resolve(vscode.commands.executeCommand(command, this.document.uri, { target: message.target, features: message.features })).catch((error: unknown) =>
-      this.services.log.error(`inspector: ${command}: ${describeError(error)}`),
-    );
+    void Promise.resolve(
+      vscode.commands.executeCommand(command, this.document.uri, {
+        target: message.target,
+        features: message.features,
+      }),
+    ).catch((error: unknown) => this.services.log.error(`inspector: ${command}: ${describeError(error)}`));
   }
 }
 

@@ -150,10 +150,18 @@ export interface RangeSource {
  * streaming and seeking. With `readInto`, two blocks are reused in turn (no allocation per block),
  * so a chunk is valid only until the consumer asks for the next one, as with any reused-buffer source.
  */
-export async function* rangeChunks(source: RangeSource, options: { offset?: number; blockBytes?: number } = {}): AsyncGenerator<Uint8Array> {
+export async function* rangeChunks(
+  source: RangeSource,
+  options: { offset?: number; blockBytes?: number } = {},
+): AsyncGenerator<Uint8Array> {
   const blockBytes = Math.max(1, Math.min(options.blockBytes ?? STREAM_BLOCK_BYTES, source.size));
   let offset = options.offset ?? 0;
-  const buffers = source.readInto ? [source.allocate?.(blockBytes) ?? new Uint8Array(blockBytes), source.allocate?.(blockBytes) ?? new Uint8Array(blockBytes)] : undefined;
+  const buffers = source.readInto
+    ? [
+        source.allocate?.(blockBytes) ?? new Uint8Array(blockBytes),
+        source.allocate?.(blockBytes) ?? new Uint8Array(blockBytes),
+      ]
+    : undefined;
   let turn = 0;
   const readBlock = async (at: number): Promise<Uint8Array> => {
     if (!buffers || !source.readInto) return source.read(at, blockBytes);
@@ -184,7 +192,11 @@ export async function* indexWhileReading(chunks: ByteChunks, index: RowIndex): A
  * The inspector's profiling pass: the CSV layer's profile, with rows indexed in the same read.
  * Malformed rows are listed as problems rather than stopping the profile.
  */
-export function profileWithRowIndex(chunks: ByteChunks, index: RowIndex, options: ReadOptions = {}): Promise<CsvProfile> {
+export function profileWithRowIndex(
+  chunks: ByteChunks,
+  index: RowIndex,
+  options: ReadOptions = {},
+): Promise<CsvProfile> {
   return profileCsv(indexWhileReading(chunks, index), { ...options, skipMalformedRows: true });
 }
 
@@ -233,12 +245,21 @@ export interface RowBlock {
 }
 
 /** Rows `start .. start + count` (as far as indexed), read by seeking to the nearest checkpoint. */
-export async function readRows(index: RowIndex, source: RangeSource, delimiter: CsvDialect['delimiter'], start: number, count: number): Promise<RowBlock> {
+export async function readRows(
+  index: RowIndex,
+  source: RangeSource,
+  delimiter: CsvDialect['delimiter'],
+  start: number,
+  count: number,
+): Promise<RowBlock> {
   const available = Math.max(0, Math.min(count, index.rowsIndexed - start));
   const rows: string[][] = [];
   if (available === 0 || index.dataStart < 0) return { start, rows };
   const { offset, skip } = index.locate(start);
-  const tokenizer = new CsvTokenizer({ delimiter: delimiter.charCodeAt(0), maxFieldBytes: DEFAULT_MAX_FIELD_BYTES });
+  const tokenizer = new CsvTokenizer({
+    delimiter: delimiter.charCodeAt(0),
+    maxFieldBytes: DEFAULT_MAX_FIELD_BYTES,
+  });
   let position = offset;
   let readSize = FIRST_READ_BYTES;
   let skipped = 0;

@@ -27,10 +27,16 @@ export async function nodeFileRange(path: string): Promise<RangeSource | undefin
     handle = await fs.promises.open(path, 'r');
     size = (await handle.stat()).size;
   } catch (error) {
-    throw new CsvError('io', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CsvError(
+      'io',
+      `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   let closed = false;
-  const source: RangeSource & { allocate(length: number): Uint8Array; readInto(target: Uint8Array, offset: number): Promise<number> } = {
+  const source: RangeSource & {
+    allocate(length: number): Uint8Array;
+    readInto(target: Uint8Array, offset: number): Promise<number>;
+  } = {
     size,
     async read(offset, length) {
       const buffer = source.allocate(Math.max(0, Math.min(length, size - offset)));

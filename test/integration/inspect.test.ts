@@ -16,7 +16,12 @@ function fixture(name: string): vscode.Uri {
 function inspectorTabs(uri: vscode.Uri): vscode.Tab[] {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
-    .filter((tab) => tab.input instanceof vscode.TabInputCustom && tab.input.viewType.endsWith(INSPECTOR) && tab.input.uri.toString() === uri.toString());
+    .filter(
+      (tab) =>
+        tab.input instanceof vscode.TabInputCustom &&
+        tab.input.viewType.endsWith(INSPECTOR) &&
+        tab.input.uri.toString() === uri.toString(),
+    );
 }
 
 /** Resolves when `probe` holds, re-checked on every tab change (no fixed sleeps). */
@@ -45,7 +50,8 @@ suite('CSV Inspector', function () {
 
   test('Inspect CSV opens the inspector and resolves with the right profile of textbook.csv', async () => {
     const uri = fixture('textbook.csv');
-    const profile = (await vscode.commands.executeCommand('csvTrainer.inspect', uri)) as CsvProfile | undefined;
+    const profile = (await vscode.commands.executeCommand('csvTrainer.inspect', uri)) as
+      CsvProfile | undefined;
     assert.ok(profile, 'the command resolved with nothing');
     assert.strictEqual(profile.rows, 100);
     assert.deepStrictEqual(
@@ -61,9 +67,16 @@ suite('CSV Inspector', function () {
     // y = 4 + 3x + noise: its mean follows x's.
     assert.ok(y.mean !== null && Math.abs(y.mean - (4 + 3 * x.mean)) < 0.5, `mean of y: ${y.mean}`);
     assert.ok(y.std !== null && y.std > 1 && y.std < 3, `std of y: ${y.std}`);
-    assert.strictEqual(x.histogram?.counts.reduce((a, b) => a + b, 0), 100);
+    assert.strictEqual(
+      x.histogram?.counts.reduce((a, b) => a + b, 0),
+      100,
+    );
     assert.deepStrictEqual(
-      { delimiter: profile.dialect.delimiter, header: profile.dialect.header, encoding: profile.dialect.encoding },
+      {
+        delimiter: profile.dialect.delimiter,
+        header: profile.dialect.header,
+        encoding: profile.dialect.encoding,
+      },
       { delimiter: ',', header: true, encoding: 'utf-8' },
     );
     assert.deepStrictEqual(profile.problems, []);
@@ -79,7 +92,10 @@ suite('CSV Inspector', function () {
   });
 
   test('a malformed row is listed as a problem with its line, and the rest is profiled', async () => {
-    const profile = (await vscode.commands.executeCommand('csvTrainer.inspect', fixture('malformed.csv'))) as CsvProfile;
+    const profile = (await vscode.commands.executeCommand(
+      'csvTrainer.inspect',
+      fixture('malformed.csv'),
+    )) as CsvProfile;
     assert.strictEqual(profile.rows, 3);
     assert.strictEqual(profile.skippedRows, 1);
     assert.deepStrictEqual(

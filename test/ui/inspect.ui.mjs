@@ -22,7 +22,10 @@ export default async function inspectFromPalette(ctx) {
   assert.match(facts, /Delimiter\s*comma/);
   assert.deepEqual(await frame.locator('#columns tbody th').allTextContents(), ['x', 'y']);
   assert.deepEqual(await frame.locator('#columns tbody .type').allTextContents(), ['number', 'number']);
-  assert.equal(await frame.locator('#columns tbody tr').first().locator('.histogram .bar').count() > 0, true);
+  assert.equal(
+    (await frame.locator('#columns tbody tr').first().locator('.histogram .bar').count()) > 0,
+    true,
+  );
   assert.match(await frame.locator('#grid .grid-position').textContent(), /of 100$/);
   await ctx.screenshot('inspector');
 
@@ -41,23 +44,37 @@ export default async function inspectFromPalette(ctx) {
   const broken = await inspect(ctx, 'malformed.csv');
   await broken.locator('#problems .problem-message', { hasText: 'expected 3 fields' }).waitFor();
   await broken.locator('#problems a.problem-line', { hasText: 'Line 4' }).click();
-  await ctx.page.locator('.monaco-editor .view-lines', { hasText: '7,8' }).first().waitFor({ timeout: 30_000 });
-  await ctx.page.locator('.statusbar-item', { hasText: 'Column 1/3: a' }).first().waitFor({ timeout: 30_000 });
+  await ctx.page
+    .locator('.monaco-editor .view-lines', { hasText: '7,8' })
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await ctx.page
+    .locator('.statusbar-item', { hasText: 'Column 1/3: a' })
+    .first()
+    .waitFor({ timeout: 30_000 });
   await ctx.page.keyboard.press('End');
-  await ctx.page.locator('.statusbar-item', { hasText: 'Column 2/3: b' }).first().waitFor({ timeout: 30_000 });
+  await ctx.page
+    .locator('.statusbar-item', { hasText: 'Column 2/3: b' })
+    .first()
+    .waitFor({ timeout: 30_000 });
   ctx.log('problem link opened line 4; the status bar follows the cursor to column b');
   await ctx.closeAllEditors();
 
   const wide = await inspect(ctx, 'housing.csv');
   const types = await wide.locator('#columns tbody .type').allTextContents();
   ctx.log(`housing.csv column types: ${types.join(', ')}`);
-  assert.ok(types.includes('category') || types.includes('boolean'), `no category column among ${types.join(', ')}`);
+  assert.ok(
+    types.includes('category') || types.includes('boolean'),
+    `no category column among ${types.join(', ')}`,
+  );
   await ctx.screenshot('inspector-housing');
 
   // The grid scrolls to the end of the file with only the visible rows in the DOM.
   await wide.locator('.grid-viewport').evaluate((viewport) => (viewport.scrollTop = viewport.scrollHeight));
   await wide.locator('#grid .grid-position', { hasText: /–2,000 of 2,000$/ }).waitFor({ timeout: 30_000 });
-  await wide.locator('#grid .grid-layer .grid-row:not([hidden]) .grid-rownum', { hasText: /^2000$/ }).waitFor({ timeout: 30_000 });
+  await wide
+    .locator('#grid .grid-layer .grid-row:not([hidden]) .grid-rownum', { hasText: /^2000$/ })
+    .waitFor({ timeout: 30_000 });
   const rowsInDom = await wide.locator('#grid .grid-layer .grid-row').count();
   ctx.log(`rows in the DOM after scrolling to row 2,000: ${rowsInDom}`);
   assert.ok(rowsInDom < 60, `${rowsInDom} rows in the DOM: the grid is not virtualised`);

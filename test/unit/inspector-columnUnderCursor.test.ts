@@ -1,7 +1,13 @@
 // The status bar's column under the cursor: header + current line only, quote-aware.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { columnAtCursor, delimiterOf, describeColumn, fieldIndexAt, headerNames } from '../../src/host/columnUnderCursor';
+import {
+  columnAtCursor,
+  delimiterOf,
+  describeColumn,
+  fieldIndexAt,
+  headerNames,
+} from '../../src/host/columnUnderCursor';
 
 test('the header is split quote-aware, with the delimiter detected or taken from .tsv', () => {
   assert.equal(delimiterOf('a;b;c', 'x.csv'), ';');

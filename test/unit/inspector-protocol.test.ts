@@ -2,7 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { profileCsv } from '../../src/core/csv';
-import { MAX_ROWS_PER_REQUEST, parseInspectorHostMessage, parseInspectorWebviewMessage } from '../../src/core/inspectorProtocol';
+import {
+  MAX_ROWS_PER_REQUEST,
+  parseInspectorHostMessage,
+  parseInspectorWebviewMessage,
+} from '../../src/core/inspectorProtocol';
 
 test('webview messages: well-formed ones pass, anything else is refused with a reason', () => {
   assert.ok(parseInspectorWebviewMessage({ type: 'ready' }).ok);

@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { profileCsv, readCsvRecords } from '../../src/core/csv';
-import { profileWithRowIndex, rangeChunks, readFileHead, readRows, RowIndex, ROWS_PER_CHECKPOINT, type RangeSource } from '../../src/host/rowIndex';
+import {
+  profileWithRowIndex,
+  rangeChunks,
+  readFileHead,
+  readRows,
+  RowIndex,
+  ROWS_PER_CHECKPOINT,
+  type RangeSource,
+} from '../../src/host/rowIndex';
 
 const encoder = new TextEncoder();
 
@@ -64,7 +72,10 @@ test('a BOM is not part of the header; header-only and empty files have no rows'
   assert.equal(indexOf('a,b').index.rowsIndexed, 0);
   assert.equal(indexOf('').index.rowsIndexed, 0);
   const head = await readFileHead(memorySource(encoder.encode('\ufeff"na;me";value\nx;1\n')));
-  assert.deepEqual({ ...head, headIndex: undefined }, { delimiter: ';', bom: true, header: ['na;me', 'value'], headIndex: undefined });
+  assert.deepEqual(
+    { ...head, headIndex: undefined },
+    { delimiter: ';', bom: true, header: ['na;me', 'value'], headIndex: undefined },
+  );
   assert.equal(head.headIndex.rowsIndexed, 1);
   assert.ok(head.headIndex.complete);
 });
@@ -86,7 +97,14 @@ test('rows read by seeking equal the parsed records, anywhere in a file of many 
   assert.equal(index.checkpointsHeld, Math.floor(rowCount / ROWS_PER_CHECKPOINT) + 1);
 
   const source = memorySource(bytes);
-  for (const start of [0, 1, ROWS_PER_CHECKPOINT - 1, ROWS_PER_CHECKPOINT, 3 * ROWS_PER_CHECKPOINT + 5, rowCount - 3]) {
+  for (const start of [
+    0,
+    1,
+    ROWS_PER_CHECKPOINT - 1,
+    ROWS_PER_CHECKPOINT,
+    3 * ROWS_PER_CHECKPOINT + 5,
+    rowCount - 3,
+  ]) {
     const block = await readRows(index, source, ',', start, 10);
     assert.equal(block.start, start);
     assert.deepEqual(block.rows, expected.slice(start, Math.min(start + 10, rowCount)), `rows from ${start}`);
@@ -122,8 +140,14 @@ test('the first rows are readable from the head alone; streaming the range sourc
   const bytes = encoder.encode(text);
   const source = memorySource(bytes);
   const head = await readFileHead(source);
-  assert.ok(head.headIndex.rowsIndexed > 100 && !head.headIndex.complete, `head rows: ${head.headIndex.rowsIndexed}`);
-  assert.deepEqual((await readRows(head.headIndex, source, ',', 100, 2)).rows, [['100', '10000'], ['101', '10201']]);
+  assert.ok(
+    head.headIndex.rowsIndexed > 100 && !head.headIndex.complete,
+    `head rows: ${head.headIndex.rowsIndexed}`,
+  );
+  assert.deepEqual((await readRows(head.headIndex, source, ',', 100, 2)).rows, [
+    ['100', '10000'],
+    ['101', '10201'],
+  ]);
 
   const streamed: Uint8Array[] = [];
   for await (const chunk of rangeChunks(source, { blockBytes: 1000 })) streamed.push(chunk);
@@ -146,7 +170,10 @@ test('cancelling stops the profiling pass; the rows indexed so far stay readable
       yield chunk;
     }
   };
-  await assert.rejects(profileWithRowIndex(slowChunks(), index, { signal: abort.signal }), (error: Error) => error.name === 'AbortError');
+  await assert.rejects(
+    profileWithRowIndex(slowChunks(), index, { signal: abort.signal }),
+    (error: Error) => error.name === 'AbortError',
+  );
   assert.ok(chunksRead < 20, `read ${chunksRead} chunks after cancelling`);
   assert.ok(index.rowsIndexed > 0 && index.rowsIndexed < 200_000 && !index.complete);
   const block = await readRows(index, memorySource(bytes), ',', index.rowsIndexed - 1, 5);

@@ -1,6 +1,10 @@
 // The inspector webview's side of the protocol: typed posting, validated receiving. (The training
 // webview has its own bridge: acquireVsCodeApi may be called once per page, and each page is one.)
-import { parseInspectorHostMessage, type InspectorHostMessage, type InspectorWebviewMessage } from '../../src/core/inspectorProtocol';
+import {
+  parseInspectorHostMessage,
+  type InspectorHostMessage,
+  type InspectorWebviewMessage,
+} from '../../src/core/inspectorProtocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

@@ -31,19 +31,34 @@ export class VirtualGrid {
     this.headerRow = el('div', { className: 'grid-row grid-header', attrs: { role: 'row' } });
     this.layer = el('div', { className: 'grid-layer', attrs: { role: 'rowgroup' } });
     this.spacer = el('div', { className: 'grid-spacer' }, this.layer);
-    this.viewport = el('div', { className: 'grid-viewport', attrs: { tabindex: '0', 'aria-label': 'Rows of the file' } }, this.headerRow, this.spacer);
+    this.viewport = el(
+      'div',
+      { className: 'grid-viewport', attrs: { tabindex: '0', 'aria-label': 'Rows of the file' } },
+      this.headerRow,
+      this.spacer,
+    );
     this.position = el('p', { className: 'grid-position', attrs: { 'aria-live': 'off' } });
-    this.element = el('div', { className: 'grid', id: 'grid', attrs: { role: 'grid', 'aria-readonly': 'true' } }, this.viewport, this.position);
+    this.element = el(
+      'div',
+      { className: 'grid', id: 'grid', attrs: { role: 'grid', 'aria-readonly': 'true' } },
+      this.viewport,
+      this.position,
+    );
     this.viewport.addEventListener('scroll', () => this.queueRender(), { passive: true });
     new ResizeObserver(() => this.queueRender()).observe(this.viewport);
   }
 
   setHeader(header: string[]): void {
     this.header = header;
-    this.element.style.setProperty('--grid-columns', `var(--rownum-width) repeat(${Math.max(1, header.length)}, minmax(110px, 320px))`);
+    this.element.style.setProperty(
+      '--grid-columns',
+      `var(--rownum-width) repeat(${Math.max(1, header.length)}, minmax(110px, 320px))`,
+    );
     this.headerRow.replaceChildren(
       el('span', { className: 'grid-cell grid-rownum', text: '#', attrs: { role: 'columnheader' } }),
-      ...header.map((name) => el('span', { className: 'grid-cell', text: name, attrs: { role: 'columnheader', title: name } })),
+      ...header.map((name) =>
+        el('span', { className: 'grid-cell', text: name, attrs: { role: 'columnheader', title: name } }),
+      ),
     );
     this.rowElements = [];
     this.layer.replaceChildren();
@@ -70,7 +85,8 @@ export class VirtualGrid {
     const block = Math.floor(start / BLOCK_ROWS);
     this.pending.delete(block);
     this.blocks.set(block, rows);
-    while (this.blocks.size > MAX_CACHED_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
+    while (this.blocks.size > MAX_CACHED_BLOCKS)
+      this.blocks.delete(this.blocks.keys().next().value as number);
     this.queueRender();
   }
 
@@ -109,7 +125,13 @@ export class VirtualGrid {
     this.layer.style.transform = `translateY(${layerTop}px)`;
     while (this.rowElements.length < visible) {
       const row = el('div', { className: 'grid-row', attrs: { role: 'row' } });
-      for (let c = 0; c <= this.header.length; c++) row.append(el('span', { className: c === 0 ? 'grid-cell grid-rownum' : 'grid-cell', attrs: { role: c === 0 ? 'rowheader' : 'gridcell' } }));
+      for (let c = 0; c <= this.header.length; c++)
+        row.append(
+          el('span', {
+            className: c === 0 ? 'grid-cell grid-rownum' : 'grid-cell',
+            attrs: { role: c === 0 ? 'rowheader' : 'gridcell' },
+          }),
+        );
       this.rowElements.push(row);
       this.layer.append(row);
     }
@@ -138,7 +160,10 @@ export class VirtualGrid {
       }
     }
     const last = Math.min(this.rowCount, first + visible - OVERSCAN_ROWS);
-    this.position.textContent = this.rowCount === 0 ? 'No rows yet.' : `Rows ${(first + 1).toLocaleString()}–${Math.max(first + 1, last).toLocaleString()} of ${this.rowCount.toLocaleString()}`;
+    this.position.textContent =
+      this.rowCount === 0
+        ? 'No rows yet.'
+        : `Rows ${(first + 1).toLocaleString()}–${Math.max(first + 1, last).toLocaleString()} of ${this.rowCount.toLocaleString()}`;
     this.element.dataset.rendered = String(this.renderedRows);
   }
 
