@@ -105,7 +105,6 @@ async function runChild(task: string, args: string[]): Promise<Measurement> {
 }
 
 function bundleSelf(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
   const outfile = join(DATA_DIR, '.train-bench.js');
   esbuild.buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['esbuild'], logLevel: 'error' });

@@ -33,6 +33,7 @@ describe('run report', () => {
   });
 
   it('rejects wrong types, enums, non-finite numbers, unknown and missing keys', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately breaking an untyped copy
     const broken = (mutate: (r: Record<string, any>) => void): string[] => {
       const copy = JSON.parse(JSON.stringify(report));
       mutate(copy);

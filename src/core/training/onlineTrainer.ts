@@ -36,15 +36,6 @@ import type { RowChunk } from '../csv/types';
 const SCAN_BLOCK_ROWS = 256;
 const OPS_BLOCK_ROWS = 256;
 
-/** Progressive tallies; `scoring` is on for the first pass only. */
-interface Progress {
-  sumLoss: number;
-  scored: number;
-  regression: RegressionTally;
-  classification: ClassificationTally;
-  rolling: RollingWindow;
-}
-
 /** One update path: trains on encoded rows in order and can predict with the current weights. */
 interface OnlineUpdater {
   /** Learns `count` encoded rows; returns false when the run diverged (last finite weights kept). */
@@ -149,8 +140,7 @@ export async function trainOnline(
     const equations = encoder.normalEquations;
     if (equations && updater.linearWeights) {
       // Exact MSE of the final weights over every row of the stream, from the normal equations.
-      const { weights } = updater.linearWeights();
-      train = streamMetrics(equations, originalUnitWeights(model, layout, encoder, used, weights, config.bias));
+      train = streamMetrics(equations, originalUnitWeights(model, encoder, used, config.bias));
       const solved = equations.solve();
       optimum = { mse: solved.mse, loss: solved.loss };
     } else if (typeof chunks === 'function') {
@@ -181,12 +171,11 @@ function progressiveLoss(metrics: Metrics): number {
 }
 
 /** Weights over all encoded columns in original units, bias last, for the normal-equation MSE. */
-function originalUnitWeights(model: TrainedModel, layout: OnlineLayout, encoder: StreamEncoder, used: number[], _raw: Float64Array, bias: boolean): Float64Array {
+function originalUnitWeights(model: TrainedModel, encoder: StreamEncoder, used: number[], bias: boolean): Float64Array {
   const names = encoder.preprocessing().features;
   const full = new Float64Array(encoder.columns + (bias ? 1 : 0));
   used.forEach((column, i) => (full[column] = model.weights[names[i]] ?? 0));
   if (bias) full[encoder.columns] = model.bias;
-  void layout;
   return full;
 }
 
