@@ -3,11 +3,32 @@
 // multi-column example (numbers, categories, booleans). Then Train (batch) from the inspector opens
 // the training panel.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 
-async function inspect(ctx, fileName) {
+/** A CSV large enough that profiling takes seconds: written into the test workspace, removed after. */
+function writeLargeCsv(file, megabytes) {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, 'id,amount,ratio,label,note\n');
+    let written = 0;
+    let id = 0;
+    while (written < megabytes * 1e6) {
+      let block = '';
+      for (let k = 0; k < 20_000; k++, id++)
+        block += `${id},${(id * 7919) % 100_000},${((id % 977) / 977).toFixed(5)},group${id % 13},"row ${id}, quoted"\n`;
+      written += fs.writeSync(fd, block);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+async function inspect(ctx, fileName, { waitForProfile = true } = {}) {
   await ctx.runCommand('CSV Trainer: Inspect CSV');
   await ctx.quickPick(fileName, 'Inspect CSV');
   const frame = await ctx.webview(fileName);
+  if (!waitForProfile) return frame;
   await frame.locator('body[data-profile="done"]').waitFor({ timeout: 60_000 });
   await frame.locator('#columns tbody tr').first().waitFor();
   // The grid has rows with their data (fetched from the host by seeking).
@@ -78,4 +99,33 @@ export default async function inspectFromPalette(ctx) {
   const rowsInDom = await wide.locator('#grid .grid-layer .grid-row').count();
   ctx.log(`rows in the DOM after scrolling to row 2,000: ${rowsInDom}`);
   assert.ok(rowsInDom < 60, `${rowsInDom} rows in the DOM: the grid is not virtualised`);
+  await ctx.closeAllEditors();
+
+  // A large file: progress shows, the grid has rows before profiling ends, and Cancel stops it.
+  const large = path.join(ctx.workspace, 'large-inspect.csv');
+  if (!fs.existsSync(large)) writeLargeCsv(large, 250);
+  try {
+    const frame = await inspect(ctx, 'large-inspect.csv', { waitForProfile: false });
+    await frame.locator('#progress-text', { hasText: 'Profiling…' }).waitFor({ timeout: 60_000 });
+    await frame
+      .locator('#grid .grid-layer .grid-row[data-loaded="true"]')
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const stateWithRows = await frame.locator('body').getAttribute('data-profile');
+    ctx.log(`large file: preview rows shown while the profile is ${stateWithRows}`);
+    await ctx.screenshot('inspector-progress');
+    await frame.locator('#cancel').click();
+    await frame
+      .locator('body[data-profile="cancelled"], body[data-profile="done"]')
+      .waitFor({ timeout: 60_000 });
+    const ended = await frame.locator('body').getAttribute('data-profile');
+    ctx.log(
+      `large file: ${ended === 'cancelled' ? 'Cancel stopped profiling' : 'profiling finished before Cancel landed'}: ${await frame.locator('#progress-text').textContent()}`,
+    );
+    assert.equal(stateWithRows, 'running', 'the preview had rows only after profiling ended');
+    if (ended === 'cancelled') await frame.locator('#restart').waitFor();
+  } finally {
+    await ctx.closeAllEditors();
+    fs.rmSync(large, { force: true });
+  }
 }
