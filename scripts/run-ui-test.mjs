@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { closeAll, launchBrowser, root, startCodeServer, userSettings } from './lib/harness.mjs';
+import { closeAll, launchBrowser, root, startCodeServer } from './lib/harness.mjs';
 
 const results = path.join(root, 'test-results');
 fs.mkdirSync(results, { recursive: true });
@@ -19,7 +19,7 @@ const THEMES = [
   ['dark', 'Default Dark Modern'],
 ];
 
-function makeContext(page, workspace, settingsFile, themeName) {
+function makeContext(page, workspace, themeName) {
   const ctx = {
     page,
     workspace,
@@ -31,20 +31,44 @@ function makeContext(page, workspace, settingsFile, themeName) {
       ctx.log(`screenshot ${path.relative(root, file)}`);
       return file;
     },
-    /** Runs a command through the command palette, as a user types it. */
-    async runCommand(title) {
+    /**
+     * Runs a command through the command palette, as a user types it. Commands of extensions that
+     * are still loading appear late: the palette is reopened until the command is listed.
+     */
+    async runCommand(title, timeout = 90_000) {
+      const deadline = Date.now() + timeout;
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+      // A focused webview (an iframe) keeps F1 from the workbench: give focus back to it first.
+      await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
       await page.keyboard.press('Escape');
       await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
-      await input.fill(`>${title}`);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+      for (;;) {
+        // the palette recomputes its list on each edit: retyping picks up late commands
+        await input.fill('>');
+        await input.fill(`>${title}`);
+        try {
+          await row.waitFor({ timeout: 5_000 });
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        }
+      }
       await page.keyboard.press('Enter');
     },
-    /** Picks an entry in the open quick pick by its label, or accepts the default with Enter. */
-    async quickPick(label) {
+    /**
+     * Waits for the quick pick whose title holds `title`, then picks the entry with this label, or
+     * accepts the suggestion with Enter.
+     */
+    async quickPick(label, title) {
       const widget = page.locator('.quick-input-widget');
       await widget.waitFor({ state: 'visible' });
+      if (title) {
+        // the picker we wait for, not the one closing before it: by its title or its placeholder
+        const ours = widget.locator('.quick-input-title', { hasText: title }).or(widget.locator(`input[placeholder*="${title}"]`));
+        await ours.first().waitFor({ timeout: 60_000 });
+      }
       if (label) {
         await page.locator('.quick-input-widget input').fill(label);
         await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
@@ -57,11 +81,6 @@ function makeContext(page, workspace, settingsFile, themeName) {
       const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
       return frame;
     },
-    async setTheme(theme) {
-      fs.writeFileSync(settingsFile, JSON.stringify(userSettings(theme), null, 2));
-      const cls = theme.includes('Dark') ? 'vs-dark' : 'vs';
-      await page.locator(`.monaco-workbench.${cls}`).waitFor({ timeout: 30_000 });
-    },
     async closeAllEditors() {
       await ctx.runCommand('View: Close All Editors');
       await page.locator('.tab').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
@@ -73,18 +92,18 @@ function makeContext(page, workspace, settingsFile, themeName) {
 const t0 = Date.now();
 let passed = 0;
 let failed = 0;
-try {
-  const { url, workspace, settingsFile } = await startCodeServer({ fixture: [path.join(root, 'examples'), path.join(root, 'test/fixtures/workspace')] });
-  const browser = await launchBrowser();
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => process.env.VERBOSE && console.log('[pageerror]', e.message));
-  await page.goto(url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
-  await page.getByRole('treeitem', { name: 'textbook.csv' }).waitFor({ timeout: 120_000 });
-  console.log(`workbench ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  for (const [themeName, theme] of THEMES) {
-    const ctx = makeContext(page, workspace, settingsFile, themeName);
-    await ctx.setTheme(theme);
+// One fresh workbench per theme, the theme set in the profile's settings before it starts.
+for (const [themeName, theme] of THEMES.filter(([name]) => !process.env.UI_THEME || name === process.env.UI_THEME)) {
+  try {
+    const { url, workspace } = await startCodeServer({ fixture: [path.join(root, 'examples'), path.join(root, 'test/fixtures/workspace')], theme });
+    const browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (e) => process.env.VERBOSE && console.log('[pageerror]', e.message));
+    await page.goto(url);
+    await page.locator(`.monaco-workbench.${theme.includes('Dark') ? 'vs-dark' : 'vs'}`).waitFor({ timeout: 120_000 });
+    await page.getByRole('treeitem', { name: 'textbook.csv' }).waitFor({ timeout: 120_000 });
+    console.log(`[${themeName}] workbench ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const ctx = makeContext(page, workspace, themeName);
     for (const file of scenarios) {
       const name = `${file.replace('.ui.mjs', '')} (${themeName})`;
       const started = Date.now();
@@ -100,12 +119,12 @@ try {
       }
       await ctx.closeAllEditors().catch(() => undefined);
     }
+  } catch (error) {
+    failed++;
+    console.error(`UI test runner failed (${themeName}):`, error.message);
+  } finally {
+    await closeAll();
   }
-} catch (error) {
-  failed++;
-  console.error('UI test runner failed:', error.message);
-} finally {
-  await closeAll();
 }
 console.log(`ui: ${passed} passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 process.exit(failed ? 1 : 0);

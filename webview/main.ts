@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import { LossChart } from './chart/lossChart';
-import { assertNever, type BackendInfo, type HostToWebview, type RunSetup } from '../src/core/protocol';
+import { assertNever, trainConfigCheck, type BackendInfo, type HostToWebview, type RunSetup } from '../src/core/protocol';
 import type { LossPoint, Metrics, TrainConfig, TrainResult } from '../src/core/training/types';
 import { custom, el, formatCount, formatNumber } from './dom';
 import { loadState, onHostMessage, postToHost, saveState } from './hostBridge';
@@ -37,9 +37,11 @@ class TrainingView {
   private readonly outcome = el('section', { className: 'outcome', id: 'outcome', attrs: { 'aria-label': 'Result' } });
   private readonly chartHost = el('div', { className: 'chart-host', id: 'chart' });
   private readonly fields = new Map<keyof TrainConfig, HTMLElement>();
-  private readonly startButton = custom('vscode-button', { id: 'start' }, 'Start');
-  private readonly pauseButton = custom('vscode-button', { id: 'pause', secondary: true, disabled: true }, 'Pause');
-  private readonly stopButton = custom('vscode-button', { id: 'stop', secondary: true, disabled: true }, 'Stop');
+  // tabindex before disabled: vscode-button restores the tab index it had when first disabled,
+  // and a custom element's default is -1, which would leave Pause and Stop out of the tab order.
+  private readonly startButton = custom('vscode-button', { id: 'start', tabindex: '0' }, 'Start');
+  private readonly pauseButton = custom('vscode-button', { id: 'pause', secondary: true, tabindex: '0', disabled: true }, 'Pause');
+  private readonly stopButton = custom('vscode-button', { id: 'stop', secondary: true, tabindex: '0', disabled: true }, 'Stop');
   private chart!: LossChart;
   private setup: RunSetup | undefined;
   private wasmBase = '';
@@ -75,7 +77,9 @@ class TrainingView {
       ['softmax', 'Softmax regression'],
       ['mlp', 'Neural network (MLP)'],
     ]);
-    number('learningRate', 'Learning rate', '0', 'any');
+    // text, not number: a number field's step would flag 0.01 or 3e-4 as invalid
+    const learningRate = custom('vscode-textfield', { id: 'field-learningRate', inputmode: 'decimal', 'aria-label': 'Learning rate' });
+    this.addField(controls, 'learningRate', 'Learning rate', learningRate);
     number('batchSize', 'Batch size', '1', '1');
     number('epochs', 'Epochs', '1', '1');
     number('seed', 'Seed', '0', '1');
@@ -111,9 +115,8 @@ class TrainingView {
       header,
       el('section', { className: 'panel-grid' },
         el('div', { className: 'left' }, controls, buttons, this.statusLine, this.stats),
-        el('div', { className: 'right' }, chartTools, this.chartHost),
+        el('div', { className: 'right' }, chartTools, this.chartHost, this.outcome),
       ),
-      this.outcome,
     );
     this.chart = new LossChart(this.chartHost, { title: 'Loss' });
     (smoothing as HTMLInputElement).value = '0.6';
@@ -158,6 +161,12 @@ class TrainingView {
     const config = this.readControls();
     if (typeof config === 'string') {
       this.setStatus(config, 'error');
+      return;
+    }
+    // The host validates too (it trusts nothing from here); checking first gives the user the reason.
+    const problem = trainConfigCheck(config, 'settings');
+    if (problem) {
+      this.setStatus(problem.replace(/^settings\./, ''), 'error');
       return;
     }
     this.setStatus('Starting…');

@@ -137,7 +137,8 @@ export type WebviewToHost =
 
 // ---- validation -----------------------------------------------------------------------------
 
-type Check = (value: unknown, path: string) => string | undefined;
+/** Returns what is wrong with `value` (naming it by `path`), or undefined when it is fine. */
+export type Check = (value: unknown, path: string) => string | undefined;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str =
