@@ -21,7 +21,7 @@ import {
   type TrainResult,
 } from '../core/training/index';
 import { fileChunksSync, fileSize } from '../node/fileSource';
-import { writeReportAtomically } from '../node/reportWriter';
+import { ReportFolderError, writeReportAtomically } from '../node/reportWriter';
 import { EXIT_DIVERGED, EXIT_OK, UsageError, type CliIo } from './io';
 
 const USAGE = `usage: csv-trainer train FILE --target COL [--features A,B,…] --mode batch|online
@@ -128,6 +128,7 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   } catch (error) {
     if (error instanceof TrainingInputError) throw new UsageError(`${file}: ${error.message}`);
+    if (error instanceof ReportFolderError) throw new UsageError(error.message);
     if (error instanceof CsvError) {
       const where = error.line !== undefined ? `:${error.line}${error.column !== undefined ? `:${error.column}` : ''}` : '';
       const message = error.code === 'io' ? error.message.replace(absolute, file) : `${file}${where}: ${error.message}`;

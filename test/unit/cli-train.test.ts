@@ -1,7 +1,7 @@
 // `csv-trainer train` in-process through runCli: exit codes 0 / 2 / 3, what is written, and where.
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,20 @@ describe('csv-trainer train', () => {
       assert.equal(existsSync(join(cwd, '.csv-trainer')), false);
     });
   }
+
+  it('exit 2: a reports folder that is a symlink out of the working directory is refused', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'csv-trainer-outside-'));
+    try {
+      mkdirSync(join(cwd, '.csv-trainer'));
+      symlinkSync(outside, join(cwd, '.csv-trainer', 'runs'));
+      const result = await run('textbook.csv', '--target', 'y', '--mode', 'online');
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /outside the workspace/);
+      assert.deepEqual(readdirSync(outside), []);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
 
   it('exit 3: divergence writes the report with status "diverged" and says what to try', async () => {
     const result = await run('textbook.csv', '--target', 'y', '--mode', 'online', '--lr', '10', '--normalize', 'none', '--epochs', '10');
