@@ -109,7 +109,7 @@ export async function runTrainCommand(
     }
     if (!target.kind) throw new UserInputError(`${displayPath}: column "${target.name}" is ${target.type}, not usable as a target`);
 
-    const { target: _t, features: _f, backend, interactive: _i, ...overrides } = options ?? {};
+    const { target: _target, features: _features, backend, interactive: _interactive, ...overrides } = options ?? {};
     const config: TrainConfig = { ...settings.defaults, model: defaultModel(target), ...overrides, mode };
     const configError = trainConfigCheck(config, 'options');
     if (configError) throw new UserInputError(configError);

@@ -285,7 +285,7 @@ export class TrainingPanel extends Disposable {
       }
       case 'finished':
         if (!run || message.runId !== run.id) return;
-        await this.finishRun(run, message.result, message.backend, message.peakBytes);
+        await this.finishRun(run, message.result, message.backend);
         return;
       case 'failed':
         if (!run || message.runId !== run.id) return;
@@ -299,7 +299,7 @@ export class TrainingPanel extends Disposable {
     }
   }
 
-  private async finishRun(run: ActiveRun, result: TrainResult, backend: BackendInfo, peakBytes: number): Promise<void> {
+  private async finishRun(run: ActiveRun, result: TrainResult, backend: BackendInfo): Promise<void> {
     this.run = undefined;
     void run.feed?.close();
     this.services.runStatus.hide();
