@@ -51,6 +51,7 @@ class TrainingView {
   private runStartedAt = 0;
   private lastStatsUpdate = 0;
   private chartPoints = 0;
+  private lastValidationLoss: number | undefined;
 
   constructor() {
     this.buildLayout();
@@ -213,6 +214,7 @@ class TrainingView {
         this.wasmBase = message.wasmBase;
         this.points = [];
         this.chartPoints = 0;
+        this.lastValidationLoss = undefined;
         delete document.body.dataset.points;
         this.outcome.replaceChildren();
         this.saved = { host: message.hostState, setup: message.setup, wasmBase: message.wasmBase };
@@ -259,6 +261,7 @@ class TrainingView {
     const setup = this.setup!;
     const run = new TrainingRun(setup, this.wasmBase, {
       onBackend: (info) => this.showBackend(info),
+      onReference: (optimum) => this.chart.setReferenceLine(optimum.loss, 'Least squares (closed form)'),
       onPoints: (points) => this.onPoints(points),
       onState: (state) => {
         this.pauseButton.textContent = state === 'paused' ? 'Resume' : 'Pause';
@@ -312,7 +315,10 @@ class TrainingView {
     if (steps.length) this.chart.append('train', ...axis(steps, (p) => p.loss));
     if (epochs.length) this.chart.append('epoch', ...axis(epochs, (p) => p.loss));
     const withValidation = points.filter((p) => p.validationLoss !== undefined && p.validationLoss !== null);
-    if (withValidation.length) this.chart.append('validation', ...axis(withValidation, (p) => p.validationLoss));
+    if (withValidation.length) {
+      this.chart.append('validation', ...axis(withValidation, (p) => p.validationLoss));
+      this.lastValidationLoss = withValidation[withValidation.length - 1].validationLoss;
+    }
     this.chartPoints += points.length;
     document.body.dataset.points = String(this.chartPoints); // for tests and assistive tooling
     for (const p of points) this.points.push(p);
@@ -331,7 +337,7 @@ class TrainingView {
       ['Samples / s', formatCount(last.samplesSeen / seconds)],
       ['Epoch', String(last.epoch)],
       ['Loss', formatNumber(last.loss)],
-      [this.setup?.config.mode === 'online' ? 'Progressive loss' : 'Validation loss', formatNumber(last.validationLoss)],
+      [this.setup?.config.mode === 'online' ? 'Progressive loss' : 'Validation loss', formatNumber(this.lastValidationLoss)],
     ]);
   }
 

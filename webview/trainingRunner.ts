@@ -84,6 +84,7 @@ export class HostChunkStream {
 
 export interface RunCallbacks {
   onBackend(info: BackendInfo): void;
+  onReference(optimum: { mse: number; loss: number }): void;
   onPoints(points: LossPoint[]): void;
   onState(state: 'running' | 'paused'): void;
 }
@@ -134,6 +135,7 @@ export class TrainingRun {
   private hooks() {
     return {
       signal: this.abort.signal,
+      onReference: (optimum: { mse: number; loss: number }) => this.callbacks.onReference(optimum),
       waitIfPaused: () => (this.paused ? new Promise<void>((resolve) => (this.resume = resolve)) : Promise.resolve()),
       onProgress: (points: LossPoint[]) => {
         if (points.length === 0) return;
@@ -190,3 +192,4 @@ export class TrainingRun {
     return info;
   }
 }
+

@@ -317,7 +317,12 @@ export function buildReport(input: ReportInput): RunReport {
       ...(config.earlyStoppingPatience ? { earlyStoppingPatience: config.earlyStoppingPatience } : {}),
       ...(config.lrSchedule ? { lrSchedule: config.lrSchedule } : {}),
     },
-    backend: { name: input.backend.name, reason: input.backend.reason, ...(input.backend.renderer ? { renderer: input.backend.renderer } : {}) },
+    // which backend ran, why, and how the updates were computed on it
+    backend: {
+      name: input.backend.name,
+      reason: result.method ? `${input.backend.reason}; ${result.method}` : input.backend.reason,
+      ...(input.backend.renderer ? { renderer: input.backend.renderer } : {}),
+    },
     model: result.model,
     metrics: result.metrics,
     history,

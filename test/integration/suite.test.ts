@@ -96,6 +96,37 @@ suite('CSV Trainer commands', function () {
     assert.strictEqual((await listReports()).length, before.length + 1);
   });
 
+  test('on the WebGL backend, online updates run as an affine-map scan and still match one update per sample', async () => {
+    const report = (await vscode.commands.executeCommand('csvTrainer.trainOnline', textbook(), {
+      ...commonOptions,
+      backend: 'webgl',
+      epochs: 1000,
+      shuffle: false,
+    })) as RunReport;
+    assert.strictEqual(report.backend.name, 'webgl', `ran on ${report.backend.name}: ${report.backend.reason}`);
+    assert.match(report.backend.reason, /affine-map scan/);
+    const optimum = await textbookLeastSquares();
+    assert.ok(Math.abs(report.model.weights.x - optimum.slope) < 0.1, `slope ${report.model.weights.x} vs ${optimum.slope}`);
+    assert.ok(Math.abs(report.model.bias - optimum.intercept) < 0.1, `bias ${report.model.bias} vs ${optimum.intercept}`);
+  });
+
+  test('on the WebGL backend, mini-batches run as tfjs ops and reach the closed form', async () => {
+    const report = (await vscode.commands.executeCommand('csvTrainer.trainBatch', textbook(), {
+      ...commonOptions,
+      backend: 'webgl',
+      normalize: 'standard',
+      learningRate: 0.1,
+      batchSize: 10,
+      epochs: 60,
+      validationSplit: 0,
+    })) as RunReport;
+    assert.strictEqual(report.backend.name, 'webgl', `ran on ${report.backend.name}: ${report.backend.reason}`);
+    assert.match(report.backend.renderer ?? '', /\S/, 'the WebGL renderer is recorded');
+    assert.match(report.backend.reason, /tfjs ops/);
+    const optimum = await textbookLeastSquares();
+    assert.ok(Math.abs(report.model.weights.x - optimum.slope) < 0.05, `slope ${report.model.weights.x} vs ${optimum.slope}`);
+  });
+
   test('an unknown target column is refused with a clear message and nothing is written', async () => {
     const before = await listReports();
     await assert.rejects(

@@ -21,6 +21,10 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
   const task = resolveTask(config, data.target.kind);
   const prepared = prepareBatch(data, config, task, options.categoryCap);
   const { columns, targetWidth, trainRows } = prepared;
+  // The floor the run should approach, known before the first step so a chart can show it throughout.
+  const optimum =
+    config.model === 'linear' ? closedFormLeastSquares(prepared.trainX, prepared.trainY, trainRows, columns, { bias: config.bias }) : undefined;
+  if (optimum) hooks?.onReference?.({ mse: optimum.mse, loss: optimum.loss });
   const batchSize = Math.max(1, Math.min(config.batchSize, trainRows));
   const model = new ModelParameters(config.model, columns, targetWidth, config);
   const optimizer = new GradientOptimizer(config.optimizer, model.variables);
@@ -42,8 +46,10 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
   const stepsPerEpoch = Math.ceil(trainRows / batchSize);
   const stepPointEvery = hooks?.onProgress ? Math.max(1, Math.floor(stepsPerEpoch / STEP_POINTS_PER_EPOCH)) : Infinity;
   // Linear and logistic models run whole runs of batches in one fused kernel call.
+  // On WebGL, `auto` keeps to tfjs ops (matrix products on the GPU): the fused kernel is a CPU loop.
+  const batchMethod = options.batchMethod === undefined || options.batchMethod === 'auto' ? (tf.getBackend() === 'webgl' ? 'tfjs-ops' : 'fused-kernel') : options.batchMethod;
   const fused: MinibatchGlmState | undefined =
-    (config.model === 'linear' || config.model === 'logistic') && options.batchMethod !== 'tfjs-ops'
+    (config.model === 'linear' || config.model === 'logistic') && batchMethod !== 'tfjs-ops'
       ? createMinibatchGlmState(task.loss === 'logistic' ? 'logistic' : 'squared', columns, config.bias, config.optimizer)
       : undefined;
   // Each epoch's shuffle is written into one reusable pair of buffers (see shuffleRows).
@@ -141,7 +147,8 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
   const trainingMs = now() - started;
   tf.dispose([lossSum, ...(identityOrder ? [identityOrder] : [])]);
 
-  const result = summarise(model, task, prepared, config, { status, message, history, samplesSeen, trainingMs });
+  const method = fused ? 'mini-batch updates: fused kernel' : 'mini-batch updates: tfjs ops';
+  const result = summarise(model, task, prepared, config, { status, message, history, samplesSeen, trainingMs, method, optimum });
   optimizer.dispose();
   model.dispose();
   return result;
@@ -166,7 +173,7 @@ function summarise(
   task: Task,
   prepared: PreparedBatch,
   config: TrainConfig,
-  run: { status: RunStatus; message?: string; history: LossPoint[]; samplesSeen: number; trainingMs: number },
+  run: { status: RunStatus; message?: string; history: LossPoint[]; samplesSeen: number; trainingMs: number; method: string; optimum?: { mse: number; loss: number } },
 ): TrainResult {
   const { columns, targetWidth } = prepared;
   const train = evaluateSplit(model, task.loss, prepared.trainX, prepared.trainY, prepared.trainRows, columns, targetWidth);
@@ -191,13 +198,11 @@ function summarise(
           targetWidth,
           prepared.preprocessing,
         );
-  const optimum =
-    config.model === 'linear'
-      ? closedFormLeastSquares(prepared.trainX, prepared.trainY, prepared.trainRows, columns, { bias: config.bias })
-      : undefined;
+  const { optimum } = run;
   return {
     status: run.status,
     ...(run.message ? { message: run.message } : {}),
+    method: run.method,
     model: trained,
     preprocessing: prepared.preprocessing,
     metrics: { train: train.metrics, ...(validation ? { validation: validation.metrics } : {}) },

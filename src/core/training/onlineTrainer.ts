@@ -160,6 +160,7 @@ export async function trainOnline(
       samplesSeen: updater.samplesSeen(),
       trainingMs,
       ...(optimum ? { optimum } : {}),
+      method: ONLINE_METHOD_LABELS[onlineMethodFor(task, config, options)],
     };
   } finally {
     updater.dispose();
@@ -215,9 +216,29 @@ async function evaluatePass(open: () => AsyncIterable<RowChunk>, encoder: Stream
   return task.loss === 'squared' ? regression.metrics() : classification.metrics();
 }
 
-function createUpdater(task: Task, columns: number, config: TrainConfig, options: EngineOptions): OnlineUpdater {
+/**
+ * On WebGL, `auto` takes the methods that do their work on the GPU: the affine-map scan (batched
+ * matrix products) for squared loss with plain SGD, tfjs ops otherwise. The fused kernels are
+ * loops on the CPU: the right tool on cpu and wasm, but on WebGL they would only move data back
+ * and forth while claiming the GPU.
+ */
+export function onlineMethodFor(task: Task, config: TrainConfig, options: EngineOptions): 'fused-kernel' | 'affine-scan' | 'tfjs-ops' {
   const method = options.onlineMethod ?? 'auto';
-  if (config.model === 'mlp' || method === 'tfjs-ops') return new OpsUpdater(task, columns, config);
+  if (config.model === 'mlp') return 'tfjs-ops';
+  if (method !== 'auto') return method;
+  if (tf.getBackend() !== 'webgl') return 'fused-kernel';
+  return task.loss === 'squared' && config.optimizer === 'sgd' ? 'affine-scan' : 'tfjs-ops';
+}
+
+const ONLINE_METHOD_LABELS = {
+  'fused-kernel': 'online updates: fused per-chunk kernel',
+  'affine-scan': 'online updates: affine-map scan (batched matrix products)',
+  'tfjs-ops': 'online updates: tfjs ops, one step per sample',
+} as const;
+
+function createUpdater(task: Task, columns: number, config: TrainConfig, options: EngineOptions): OnlineUpdater {
+  const method = onlineMethodFor(task, config, options);
+  if (method === 'tfjs-ops') return new OpsUpdater(task, columns, config);
   if (method === 'affine-scan') {
     if (task.loss !== 'squared' || config.optimizer !== 'sgd')
       throw new TrainingInputError('the affine-scan path applies to squared loss with plain SGD only');

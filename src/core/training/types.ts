@@ -109,6 +109,8 @@ export interface TrainResult {
   samplesSeen: number;
   trainingMs: number; // time spent training (parsing excluded)
   optimum?: { mse: number; loss: number }; // closed-form least squares (linear models)
+  /** How the updates were computed (fused kernel, affine-map scan, tfjs ops), for the report. */
+  method?: string;
 }
 
 /** Hooks a caller (webview, CLI) gives a run: progress, stop and pause. */
@@ -118,6 +120,8 @@ export interface TrainHooks {
   signal?: AbortSignal;
   /** Resolves when the run may go on; awaited between chunks/batches when paused. */
   waitIfPaused?(): Promise<void>;
+  /** The closed-form least-squares optimum, as soon as it is known (batch linear: before training). */
+  onReference?(optimum: { mse: number; loss: number }): void;
 }
 
 // ---- Added with the engine (issue 4). Existing names above are unchanged. ----
