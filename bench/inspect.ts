@@ -13,8 +13,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runInspect } from '../src/cli/inspect';
 import {
-  profileWithRowIndex,
-  rangeChunks,
+  profileRangeWithRowIndex,
   readFileHead,
   readRows,
   RowIndex,
@@ -54,7 +53,7 @@ async function measureHostPipeline(path: string): Promise<Measurement> {
   const head = await readFileHead(range);
   const index = new RowIndex({ bom: head.bom });
   let profileDone = false;
-  const profiling = profileWithRowIndex(rangeChunks(range), index, { totalBytes: range.size });
+  const profiling = profileRangeWithRowIndex(range, index, { totalBytes: range.size });
   const firstRows = readRows(head.headIndex, range, head.delimiter, 0, PREVIEW_ROWS).then((block) => ({
     seconds: (performance.now() - started) / 1000,
     profileDone,

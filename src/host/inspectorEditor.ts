@@ -8,7 +8,7 @@ import type { HostPlatform } from './platform';
 import { buildWebviewHtml, webviewOptions } from './webviewHtml';
 import {
   profileWithRowIndex,
-  rangeChunks,
+  profileRangeWithRowIndex,
   readFileHead,
   readRows,
   RowIndex,
@@ -17,7 +17,7 @@ import {
   type RowBlock,
 } from './rowIndex';
 import { nodeFileRange } from '../node/fileRange';
-import { CsvError, type ByteChunks, type CsvProfile } from '../core/csv/types';
+import { CsvError, type CsvProfile } from '../core/csv/types';
 import { assertNever } from '../core/protocol';
 import {
   parseInspectorWebviewMessage,
@@ -130,7 +130,8 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
     super.dispose();
   }
 
-  private async openSource(): Promise<ByteChunks> {
+  /** Opens the file once: the range source for seeking, the header and the first rows. */
+  private async openSource(): Promise<void> {
     const { uri, services } = this;
     if (!this.range) {
       if (uri.scheme === 'file' && services.platform.name === 'node')
@@ -157,9 +158,6 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
         rowsIndexed: this.rowsIndexed,
       });
     }
-    // One read of the file serves the profile and the row index. On Node it streams through the
-    // same handle the grid seeks with, in large blocks read ahead of the parser.
-    return this.memoryBytes ? yieldingSlices(this.memoryBytes) : rangeChunks(this.range);
   }
 
   private async profile(): Promise<CsvProfile | undefined> {
@@ -180,13 +178,18 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
       });
     };
     try {
-      const chunks = await this.openSource();
-      const profile = await profileWithRowIndex(chunks, this.index, {
+      await this.openSource();
+      const options = {
         signal,
         totalBytes: this.fileBytes,
         // The first progress with rows goes out at once: the grid can show them before the profile ends.
-        onProgress: (bytesRead) => reportProgress(bytesRead, lastProgress === 0),
-      });
+        onProgress: (bytesRead: number) => reportProgress(bytesRead, lastProgress === 0),
+      };
+      // One read of the file serves the profile and the row index. On Node it streams through the
+      // same handle the grid seeks with, in blocks read ahead of the parser and cut at row ends.
+      const profile = this.memoryBytes
+        ? await profileWithRowIndex(yieldingSlices(this.memoryBytes), this.index, options)
+        : await profileRangeWithRowIndex(this.range!, this.index, options);
       if (run !== this.run || this.isDisposed) return undefined;
       const elapsedMs = Date.now() - started;
       this.outcome = { status: 'done', profile, elapsedMs };

@@ -12,6 +12,7 @@ import type { ByteChunks, CsvDialect, CsvProfile, ReadOptions } from '../core/cs
 export const ROWS_PER_CHECKPOINT = 256;
 /** Streaming block size: as the CLI reads (larger blocks measured slower: the tokenizer copies each block once to join a row cut at its start). */
 export const STREAM_BLOCK_BYTES = 1024 * 1024;
+const FIRST_STREAM_BLOCK_BYTES = 64 * 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -83,6 +84,22 @@ export class RowIndex {
     const checkpoint = Math.min(Math.floor(row / ROWS_PER_CHECKPOINT), this.checkpointCount - 1);
     if (checkpoint < 0) return { offset: this.dataStart, skip: row };
     return { offset: this.checkpoints[checkpoint], skip: row - checkpoint * ROWS_PER_CHECKPOINT };
+  }
+
+  /** Offset where the row being read starts: everything before it is indexed rows. */
+  get pendingRowStart(): number {
+    return this.rowStart;
+  }
+
+  /**
+   * Forget the bytes fed after the last complete row, to be fed again: the state at a row start
+   * outside quotes is known exactly. Lets a reader hand the parser blocks that end at row ends.
+   */
+  rewindToRowStart(): void {
+    if (this.complete || this.rowStart >= this.bytesIndexed || this.rowStart === this.startOffset) return;
+    this.bytesIndexed = this.rowStart;
+    this.inQuote = false;
+    this.previousByte = this.lineBreak;
   }
 
   /** Checkpoints held: memory is 8 bytes each. */
@@ -163,7 +180,7 @@ export interface RangeSource {
   read(offset: number, length: number): Promise<Uint8Array>;
   /** Fills `target` from `offset` (fewer bytes at the end of the file); returns the count. Lets streaming reuse its buffers. */
   readInto?(target: Uint8Array, offset: number): Promise<number>;
-  /** A buffer of the source's preferred kind (Node: a Buffer, whose indexOf is memchr). */
+  /** A buffer for `readInto` (word-aligned: the row index reads it four bytes at a time). */
   allocate?(length: number): Uint8Array;
   close?(): Promise<void>;
 }
@@ -173,12 +190,16 @@ export interface RangeSource {
  * the current one is handed out: the read overlaps the parsing, and one open handle serves both
  * streaming and seeking. With `readInto`, two blocks are reused in turn (no allocation per block),
  * so a chunk is valid only until the consumer asks for the next one, as with any reused-buffer source.
+ *
+ * With `index`, each block is indexed as it arrives and cut at its last row end (the rest is read
+ * again with the next block): the parser then never has a row cut in two to copy and join.
  */
 export async function* rangeChunks(
   source: RangeSource,
-  options: { offset?: number; blockBytes?: number } = {},
+  options: { offset?: number; blockBytes?: number; index?: RowIndex } = {},
 ): AsyncGenerator<Uint8Array> {
   const blockBytes = Math.max(1, Math.min(options.blockBytes ?? STREAM_BLOCK_BYTES, source.size));
+  const index = options.index;
   let offset = options.offset ?? 0;
   const buffers = source.readInto
     ? [
@@ -187,20 +208,34 @@ export async function* rangeChunks(
       ]
     : undefined;
   let turn = 0;
+  // Small blocks first, doubling: the parser is still cold (unoptimised) on the first megabyte, and
+  // short steps let the host answer the grid's first row request between them.
+  let size = Math.min(FIRST_STREAM_BLOCK_BYTES, blockBytes);
   const readBlock = async (at: number): Promise<Uint8Array> => {
-    if (!buffers || !source.readInto) return source.read(at, blockBytes);
+    const length = size;
+    size = Math.min(size * 2, blockBytes);
+    if (!buffers || !source.readInto) return source.read(at, length);
     const buffer = buffers[turn];
     turn = 1 - turn;
-    return buffer.subarray(0, await source.readInto(buffer, at));
+    return buffer.subarray(0, await source.readInto(buffer.subarray(0, length), at));
   };
   let next = offset < source.size ? readBlock(offset) : undefined;
   while (next) {
-    const bytes = await next;
-    if (bytes.length === 0) return;
+    let bytes = await next;
+    if (bytes.length === 0) break;
+    if (index) {
+      index.feed(bytes);
+      const rowEnd = index.pendingRowStart;
+      if (rowEnd > offset && rowEnd < offset + bytes.length) {
+        index.rewindToRowStart();
+        bytes = bytes.subarray(0, rowEnd - offset);
+      }
+    }
     offset += bytes.length;
     next = offset < source.size ? readBlock(offset) : undefined;
     yield bytes;
   }
+  index?.finish();
 }
 
 /** Passes the chunks on unchanged, indexing rows on the way: one read of the file serves both. */
@@ -210,6 +245,15 @@ export async function* indexWhileReading(chunks: ByteChunks, index: RowIndex): A
     yield chunk;
   }
   index.finish();
+}
+
+/** The inspector's profiling pass over a file with random access (see rangeChunks with an index). */
+export function profileRangeWithRowIndex(
+  source: RangeSource,
+  index: RowIndex,
+  options: ReadOptions = {},
+): Promise<CsvProfile> {
+  return profileCsv(rangeChunks(source, { index }), { ...options, skipMalformedRows: true });
 }
 
 /**

@@ -55,8 +55,9 @@ export async function nodeFileRange(path: string): Promise<RangeSource | undefin
       return filled;
     },
     allocate(length) {
-      // A Buffer, not a plain Uint8Array: its indexOf is memchr, which the row index leans on.
-      return Buffer.allocUnsafe(length);
+      // A plain Uint8Array, never a Buffer: Buffer#slice is a view, not a copy, and the CSV reader
+      // copies the chunks it keeps with slice() while this source reuses its blocks.
+      return new Uint8Array(length);
     },
     async close() {
       if (closed) return;

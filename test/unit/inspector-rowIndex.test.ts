@@ -210,3 +210,32 @@ test('random valid CSVs: the word-at-a-time scan counts rows as the parser does,
     }
   }
 });
+
+test('blocks cut at row ends (profiling through a range source) give the same profile and rows', async () => {
+  const lines = ['id,text,value'];
+  for (let r = 0; r < 3000; r++)
+    lines.push(`${r},${r % 5 === 0 ? `"multi\nline ""${r}"""` : `t${r}`},${r / 4}`);
+  const bytes = encoder.encode('\ufeff' + lines.join('\r\n') + '\r\n');
+  const expected = await profileCsv([bytes], { skipMalformedRows: true });
+  const records = (await readCsvRecords([bytes])).records;
+  const source = memorySource(bytes);
+  for (const blockBytes of [100, 777, 4096]) {
+    const index = new RowIndex({ bom: true });
+    const chunks: Uint8Array[] = [];
+    const profile = await profileCsv(
+      (async function* () {
+        for await (const chunk of rangeChunks(source, { blockBytes, index })) {
+          chunks.push(chunk.slice());
+          yield chunk;
+        }
+      })(),
+      { skipMalformedRows: true },
+    );
+    assert.deepEqual(profile, expected, `block size ${blockBytes}`);
+    assert.equal(index.rowsIndexed, 3000);
+    assert.deepEqual(Buffer.concat(chunks), Buffer.from(bytes), 'every byte handed on once');
+    const cutAtRowEnd = chunks.slice(0, -1).filter((chunk) => chunk[chunk.length - 1] === 0x0a).length;
+    assert.ok(cutAtRowEnd > chunks.length / 2, `${cutAtRowEnd} of ${chunks.length} blocks end at a row end`);
+    assert.deepEqual((await readRows(index, source, ',', 2990, 10)).rows, records.slice(2990));
+  }
+});
