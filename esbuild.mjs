@@ -33,6 +33,9 @@ const integrationTestsPlugin = {
   },
 };
 
+// A production build starts from an empty dist/, so no stale source map reaches the VSIX.
+if (production) fs.rmSync('dist', { recursive: true, force: true });
+
 const builds = [
   // Extension host, Node (desktop VS Code, code-server, remote)
   { ...common, platform: 'node', format: 'cjs', external: ['vscode'], entryPoints: ['src/extension.node.ts'], outfile: 'dist/node/extension.js' },
