@@ -181,7 +181,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `file: ${path} (${fileMB.toFixed(0)} MB, ${host[0].rows.toLocaleString()} rows x ${FEATURES + 1} columns); ${runs} runs each, separate processes, interleaved`,
-      `inspector pipeline (read-ahead + row index):     ${hostWall.toFixed(1)} MB/s wall, ${hostCpu.toFixed(1)} MB/s CPU (best of ${runs})`,
+      `inspector pipeline (read-ahead, row index):      ${hostWall.toFixed(1)} MB/s wall, ${hostCpu.toFixed(1)} MB/s CPU (best of ${runs})`,
       `csv-trainer inspect (readSync + profile):        ${cliWall.toFixed(1)} MB/s wall, ${cliCpu.toFixed(1)} MB/s CPU (best of ${runs})`,
       `ratio inspector / CLI:                           ${(hostWall / cliWall).toFixed(2)}x wall, ${(hostCpu / cliCpu).toFixed(2)}x CPU`,
       `inspector peak RSS:                              ${hostPeak.toFixed(0)} MB (highest of ${runs}); CLI ${Math.max(...cli.map((m) => m.peakMB)).toFixed(0)} MB`,
