@@ -250,11 +250,19 @@ export function parseWebviewMessage(value: unknown): { ok: true; message: Webvie
 }
 
 const columnKinds = oneOf('numeric', 'category');
+export const datasetSummaryCheck: Check = shape({
+  path: str(),
+  target: str(),
+  features: arrayOf(str(), 10_000),
+  targetKind: columnKinds,
+  featureKinds: arrayOf(columnKinds, 10_000),
+});
+export const backendPreferenceCheck: Check = oneOf('auto', 'webgl', 'wasm', 'cpu');
 const setupCheck: Check = shape({
   runId,
   config: trainConfigCheck,
-  backend: oneOf('auto', 'webgl', 'wasm', 'cpu'),
-  dataset: shape({ path: str(), target: str(), features: arrayOf(str(), 10_000), targetKind: columnKinds, featureKinds: arrayOf(columnKinds, 10_000) }),
+  backend: backendPreferenceCheck,
+  dataset: datasetSummaryCheck,
   autoStart: bool,
   readOnly: bool,
 });

@@ -36,12 +36,12 @@ async function* leadingLines(chunks: ByteChunks, limit: number): AsyncGenerator<
   for await (const chunk of chunks) {
     if (taken + chunk.length < limit) {
       taken += chunk.length;
-      yield chunk.slice();
+      yield Uint8Array.prototype.slice.call(chunk); // a copy (a Buffer's slice() would be a view)
       continue;
     }
     const head = chunk.subarray(0, limit - taken);
     const lastNewline = head.lastIndexOf(0x0a);
-    if (lastNewline >= 0) yield head.slice(0, lastNewline + 1);
+    if (lastNewline >= 0) yield Uint8Array.prototype.slice.call(head, 0, lastNewline + 1);
     return;
   }
 }

@@ -5,7 +5,10 @@ import { Disposable } from './dispose';
 import { buildWebviewHtml, webviewOptions } from './webviewHtml';
 import {
   assertNever,
+  backendPreferenceCheck,
+  datasetSummaryCheck,
   parseWebviewMessage,
+  trainConfigCheck,
   type BackendInfo,
   type BackendPreference,
   type DatasetSummary,
@@ -44,7 +47,7 @@ export interface RunOutcome {
 
 /** Saved by the webview (setState) and handed back by the serializer after a reload. */
 export interface PanelState {
-  request?: Omit<RunRequest, 'csvUri'> & { csvUri: string };
+  request?: unknown;
 }
 
 interface ActiveRun {
@@ -96,10 +99,10 @@ export class TrainingPanel extends Disposable {
 
   static revive(panel: vscode.WebviewPanel, services: PanelServices, state: PanelState | undefined): TrainingPanel {
     const revived = new TrainingPanel(panel, services);
-    const saved = state?.request;
-    if (saved && typeof saved.csvUri === 'string') {
-      revived.lastRequest = { ...saved, csvUri: vscode.Uri.parse(saved.csvUri) };
-    }
+    // This state comes back from the webview: trust none of it without checking.
+    const request = restoredRequest(state?.request);
+    if (request) revived.lastRequest = request;
+    else if (state?.request) services.log.warn('ignored the saved state of a restored training panel: it is not valid');
     return revived;
   }
 
@@ -345,6 +348,30 @@ export class TrainingPanel extends Disposable {
   get stateForSerializer(): PanelState {
     return this.lastRequest ? { request: { ...this.lastRequest, csvUri: this.lastRequest.csvUri.toString() } } : {};
   }
+}
+
+/** A run request saved in the webview's state, if it is complete, valid, and about a workspace file. */
+function restoredRequest(saved: unknown): RunRequest | undefined {
+  if (typeof saved !== 'object' || saved === null) return undefined;
+  const r = saved as Record<string, unknown>;
+  if (typeof r.csvUri !== 'string' || typeof r.reportsFolder !== 'string' || typeof r.skipMalformedRows !== 'boolean') return undefined;
+  if (trainConfigCheck(r.config, 'config') || datasetSummaryCheck(r.dataset, 'dataset') || backendPreferenceCheck(r.backend, 'backend')) return undefined;
+  let csvUri: vscode.Uri;
+  try {
+    csvUri = vscode.Uri.parse(r.csvUri, true);
+  } catch {
+    return undefined;
+  }
+  if (!vscode.workspace.getWorkspaceFolder(csvUri)) return undefined;
+  return {
+    csvUri,
+    config: r.config as TrainConfig,
+    dataset: r.dataset as DatasetSummary,
+    backend: r.backend as BackendPreference,
+    reportsFolder: r.reportsFolder,
+    skipMalformedRows: r.skipMalformedRows,
+    interactive: true,
+  };
 }
 
 function formatCount(n: number): string {

@@ -101,4 +101,15 @@ export default async function trainFromPalette(ctx) {
   assert.equal(await htmlFrame.locator('.subtitle').textContent(), '<b>target</b> ← <img src=x onerror=alert(1)>');
   assert.equal(await htmlFrame.locator('img').count(), 0);
   assert.equal(await htmlFrame.locator('.subtitle b').count(), 0);
+  await htmlFrame.locator('#status', { hasText: 'Done.' }).waitFor({ timeout: 120_000 });
+
+  // After a window reload the panel comes back with its last run (the serializer).
+  if (ctx.theme === 'light') {
+    await ctx.runCommand('Developer: Reload Window');
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    const restored = await ctx.webview('Train (batch)');
+    await restored.locator('#status', { hasText: 'Restored the last run' }).waitFor({ timeout: 120_000 });
+    assert.equal(await restored.locator('.subtitle').textContent(), '<b>target</b> ← <img src=x onerror=alert(1)>');
+    assert.match(await restored.locator('.report-path').textContent(), /Report saved: \.csv-trainer\/runs\/.+\.json/);
+  }
 }

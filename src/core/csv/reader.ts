@@ -62,7 +62,7 @@ export class CsvReader {
         break;
       }
       bytesRead += next.value.length;
-      startChunks.push(next.value.slice());
+      startChunks.push(Uint8Array.prototype.slice.call(next.value)); // a copy even for a Node Buffer, whose slice() is a view
       startLength += next.value.length;
     }
     let start = concatBytes(startChunks, startLength);
