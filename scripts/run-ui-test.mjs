@@ -55,7 +55,7 @@ function makeContext(page, workspace, themeName) {
           if (Date.now() > deadline) throw error;
         }
       }
-      await page.keyboard.press('Enter');
+      await row.click();
     },
     /**
      * Waits for the quick pick whose title holds `title`, then picks the entry with this label, or
@@ -71,9 +71,11 @@ function makeContext(page, workspace, themeName) {
       }
       if (label) {
         await page.locator('.quick-input-widget input').fill(label);
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+        // click the row: Enter would take whichever row is focused while the list still updates
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+      } else {
+        await page.keyboard.press('Enter');
       }
-      await page.keyboard.press('Enter');
     },
     /** The content frame of the webview whose tab has this title. */
     async webview(tabTitle) {
