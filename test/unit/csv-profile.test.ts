@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
@@ -251,4 +251,16 @@ describe('numeric fast path', () => {
     assert.ok(error instanceof CsvError);
     assert.equal(error.message, 'line 4: expected 2 fields (as in the header), found 1');
   });
+});
+
+test('a numeric column with a few values that are not numbers is listed as a problem with its first line', async () => {
+  const rows = Array.from({ length: 30 }, (_, i) => `${i},${i === 17 ? '12 kg' : i * 1.5}`);
+  const profile = await profileCsv([new TextEncoder().encode(`id,weight\n${rows.join('\n')}\n`)]);
+  const mixed = profile.problems.filter((p) => p.message.includes('not a number'));
+  assert.equal(mixed.length, 1);
+  assert.equal(mixed[0].line, 19); // header is line 1, row i is line i + 2
+  assert.match(mixed[0].message, /column "weight" is numeric but 1 value is not a number \(first: "12 kg"\)/);
+  // a text column is not "mixed": no problem for it
+  const text = await profileCsv([new TextEncoder().encode('name\nann\nbob\n3\n')]);
+  assert.equal(text.problems.length, 0);
 });

@@ -124,6 +124,8 @@ class ColumnAccumulator {
   readonly numberCounts = new Map<number, number>();
   readonly textCounts = new Map<string, number>();
   distinctCapped = false;
+  /** First value that is not a number or missing, with its line: evidence for a mixed-type column. */
+  firstOther: { line: number; text: string } | undefined;
 
   constructor(
     readonly name: string,
@@ -264,21 +266,45 @@ export async function profileCsv(source: ByteChunks, options: ReadOptions = {}):
           } else column.decimals++;
           column.addNumber(scanner.value);
         } else {
-          addTextValue(column, decodeField(bytes, start, end, tokenizer.fieldFlags[c]));
+          const text = decodeField(bytes, start, end, tokenizer.fieldFlags[c]);
+          if (column.firstOther === undefined && !MISSING_TOKENS.has(text.trim()) && text.trim() !== '') {
+            column.firstOther = { line: tokenizer.rowLine, text: text.length > 40 ? `${text.slice(0, 40)}…` : text };
+          }
+          addTextValue(column, text);
         }
       }
+    }
+    for (const column of columns) {
+      const problem = mixedTypeProblem(column);
+      if (problem) reader.addProblem(problem.line, problem.message);
     }
     return {
       rows,
       dialect: reader.dialect(),
       columns: columns.map((column) => column.profile()),
       skippedRows: reader.skippedRows,
-      problems: reader.problems,
+      problems: [...reader.problems].sort((a, b) => a.line - b.line),
       bytes: reader.bytesRead,
     };
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * A column of numbers with a few values that are not (a typo, "n/a" spelled oddly, a unit left in):
+ * they end up as missing when training, so say where they are. Mostly numeric: at least 90% of the
+ * non-missing values parse as numbers.
+ */
+function mixedTypeProblem(column: ColumnAccumulator): { line: number; message: string } | undefined {
+  const numbers = column.integers + column.decimals;
+  const others = column.booleans + column.dates + column.others;
+  if (others === 0 || numbers === 0 || numbers < 9 * others || column.firstOther === undefined) return undefined;
+  const { line, text } = column.firstOther;
+  return {
+    line,
+    message: `column "${column.name}" is numeric but ${others} value${others === 1 ? ' is' : 's are'} not a number (first: "${text}"); they count as missing when training`,
+  };
 }
 
 function addTextValue(column: ColumnAccumulator, text: string): void {
