@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import packageJson from '../../package.json';
 import { loadColumns, profileCsv, readRowChunks } from '../core/csv/index';
 import { CsvError, type ColumnKind, type ColumnProfile, type ColumnRequest } from '../core/csv/types';
-import { buildReport, validateReport } from '../core/report';
+import { buildReport, validateReport, type RunReport } from '../core/report';
 import {
   DEFAULT_CONFIG,
   TrainingInputError,
@@ -52,103 +52,168 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArguments(args);
   const { file } = parsed;
   const absolute = path.isAbsolute(file) ? file : path.resolve(io.cwd, file);
-  const fail = (message: string): never => {
-    throw new UsageError(`${file}: ${message}`);
-  };
   try {
-    if (!existsSync(absolute)) fail('no such file');
-    const { columns, wholeFile } = await sampleColumnTypes(absolute);
-    const byName = new Map(columns.map((c) => [c.name, c]));
-    const targetProfile = byName.get(parsed.target) ?? fail(`unknown target column "${parsed.target}" (columns: ${columns.map((c) => c.name).join(', ')})`);
-    const config = parsed.config;
-    const targetKind = targetKindFor(config, targetProfile, fail);
-    const task = resolveTask(config, targetKind);
-    // On a sample that is the whole file this is exact; otherwise the engine checks at the end.
-    if (task.kind === 'classification' && wholeFile && targetProfile.distinct < 2)
-      fail(`target "${parsed.target}" has ${targetProfile.distinct === 0 ? 'no values' : 'one class'}; classification needs at least two`);
-    const featureNames = parsed.features ?? columns.filter((c) => c.name !== parsed.target && (c.type === 'number' || c.type === 'integer')).map((c) => c.name);
-    if (featureNames.length === 0) fail('no numeric feature columns (name them with --features)');
-    const featureRequests: ColumnRequest[] = featureNames.map((name) => {
-      const profile = byName.get(name) ?? fail(`unknown feature column "${name}" (columns: ${columns.map((c) => c.name).join(', ')})`);
-      if (name === parsed.target) fail(`column "${name}" is both the target and a feature`);
-      return { name, kind: featureKindFor(profile, fail) };
-    });
-    const requests = [...featureRequests, { name: parsed.target, kind: targetKind }];
-
-    const backend = await selectBackend(parsed.backend, { browser: false, wasmPath: wasmDirectory(), workload: config.mode === 'batch' && (config.model === 'mlp' || config.model === 'softmax') ? 'batch' : 'per-sample' });
+    const columns = await resolveColumns(file, absolute, parsed.target, parsed.features, parsed.config);
     const progress = io.stderrIsTTY && !parsed.quiet ? progressPrinter(io) : undefined;
-    const hash = createHash('sha256');
-    const totalBytes = await fileSize(absolute);
-    let rows = 0;
-    let result: TrainResult;
-    if (config.mode === 'batch') {
-      const loaded = await loadColumns(hashing(fileChunksSync(absolute), hash), requests, { totalBytes });
-      rows = loaded.rows + loaded.skippedRows;
-      const [target, ...reversedFeatures] = [...loaded.columns].reverse();
-      result = await trainBatch({ features: reversedFeatures.reverse(), target }, config, { onProgress: progress });
-      result.rowsSkipped += loaded.skippedRows;
-    } else {
-      let pass = 0;
-      const open = () => {
-        pass++;
-        const bytes = fileChunksSync(absolute);
-        return readRowChunks(pass === 1 ? hashing(bytes, hash) : bytes, requests, { chunkRows: ONLINE_CHUNK_ROWS, totalBytes });
-      };
-      const layout = { features: featureNames, target: parsed.target, featureKinds: featureRequests.map((r) => r.kind), targetKind };
-      result = await trainOnline(open, layout, config, { onProgress: progress });
-      rows = result.rowsUsed + result.rowsSkipped;
-    }
-    progress?.([], true);
-
-    const report = buildReport({
-      tool: { name: 'csv-trainer', version: packageJson.version },
-      mode: config.mode,
-      config,
-      result,
-      dataset: {
-        path: path.relative(io.cwd, absolute).split(path.sep).join('/'),
-        sha256: hash.digest('hex'),
-        rows,
-        target: parsed.target,
-        features: featureNames,
-      },
-      backend,
-      durationMs: performance.now() - started,
-    });
-    const problems = validateReport(report);
-    if (problems.length > 0) throw new Error(`the run report does not match its schema: ${problems.slice(0, 3).join('; ')}`);
-    const outPath = parsed.out ? path.resolve(io.cwd, parsed.out) : path.join(io.cwd, DEFAULT_REPORTS_FOLDER, `${timestamp()}-${config.mode}.json`);
-    const written = await writeReportAtomically(path.dirname(outPath), path.basename(outPath), report, { workspaceRoot: io.cwd });
-    const shown = path.relative(io.cwd, written);
-    if (!parsed.quiet) io.stdout(summary(report, shown.startsWith('..') || path.isAbsolute(shown) ? written : shown));
+    const { report, result } = await trainAndReport({ absolute, cwd: io.cwd, columns, config: parsed.config, backend: parsed.backend, started, onProgress: progress });
+    const outPath = parsed.out ? path.resolve(io.cwd, parsed.out) : undefined;
+    const { shown } = await writeRunReport(io.cwd, report, outPath);
+    if (!parsed.quiet) io.stdout(summary(report, shown));
     if (result.status === 'diverged') {
       io.stderr(`csv-trainer: ${file}: ${result.message ?? 'training diverged'}\n`);
       return EXIT_DIVERGED;
     }
     return EXIT_OK;
   } catch (error) {
-    if (error instanceof TrainingInputError) throw new UsageError(`${file}: ${error.message}`);
-    if (error instanceof ReportFolderError) throw new UsageError(error.message);
-    if (error instanceof CsvError) {
-      const where = error.line !== undefined ? `:${error.line}${error.column !== undefined ? `:${error.column}` : ''}` : '';
-      const message = error.code === 'io' ? error.message.replace(absolute, file) : `${file}${where}: ${error.message}`;
-      throw new CsvError(error.code, message, error.line, error.column);
-    }
-    throw error;
+    throw asCliError(error, file, absolute);
   }
+}
+
+// ---- Building blocks shared with `csv-trainer compare` ----
+
+/** The columns of one run: what to read from the file, and as what. */
+export interface RunColumns {
+  target: string;
+  featureNames: string[];
+  featureRequests: ColumnRequest[];
+  targetKind: ColumnKind;
+}
+
+/** Checks the file, the target and the features against a sample of the file; bad input is a UsageError. */
+export async function resolveColumns(file: string, absolute: string, target: string, features: string[] | undefined, config: TrainConfig): Promise<RunColumns> {
+  const fail = (message: string): never => {
+    throw new UsageError(`${file}: ${message}`);
+  };
+  if (!existsSync(absolute)) fail('no such file');
+  const { columns, wholeFile } = await sampleColumnTypes(absolute);
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const targetProfile = byName.get(target) ?? fail(`unknown target column "${target}" (columns: ${columns.map((c) => c.name).join(', ')})`);
+  const targetKind = targetKindFor(config, targetProfile, fail);
+  const task = resolveTask(config, targetKind);
+  // On a sample that is the whole file this is exact; otherwise the engine checks at the end.
+  if (task.kind === 'classification' && wholeFile && targetProfile.distinct < 2)
+    fail(`target "${target}" has ${targetProfile.distinct === 0 ? 'no values' : 'one class'}; classification needs at least two`);
+  const featureNames = features ?? columns.filter((c) => c.name !== target && (c.type === 'number' || c.type === 'integer')).map((c) => c.name);
+  if (featureNames.length === 0) fail('no numeric feature columns (name them with --features)');
+  const featureRequests: ColumnRequest[] = featureNames.map((name) => {
+    const profile = byName.get(name) ?? fail(`unknown feature column "${name}" (columns: ${columns.map((c) => c.name).join(', ')})`);
+    if (name === target) fail(`column "${name}" is both the target and a feature`);
+    return { name, kind: featureKindFor(profile, fail) };
+  });
+  return { target, featureNames, featureRequests, targetKind };
+}
+
+export interface RunRequest {
+  absolute: string;
+  /** Report paths are relative to it. */
+  cwd: string;
+  columns: RunColumns;
+  config: TrainConfig;
+  backend: BackendPreference;
+  /** performance.now() when the run began: the report's durationMs counts from here. */
+  started: number;
+  /** Called with the loss history as it grows, and once with done = true after training. */
+  onProgress?: (points: LossPoint[], done?: boolean) => void;
+}
+
+/** Reads the file (hashing it on the way), trains in config.mode and builds the validated report. */
+export async function trainAndReport(request: RunRequest): Promise<{ report: RunReport; result: TrainResult }> {
+  const { absolute, columns, config } = request;
+  const { featureNames, featureRequests, targetKind } = columns;
+  const requests = [...featureRequests, { name: columns.target, kind: targetKind }];
+  const backend = await selectBackend(request.backend, { browser: false, wasmPath: wasmDirectory(), workload: config.mode === 'batch' && (config.model === 'mlp' || config.model === 'softmax') ? 'batch' : 'per-sample' });
+  const progress = request.onProgress;
+  const hash = createHash('sha256');
+  const totalBytes = await fileSize(absolute);
+  let rows = 0;
+  let result: TrainResult;
+  if (config.mode === 'batch') {
+    const loaded = await loadColumns(hashing(fileChunksSync(absolute), hash), requests, { totalBytes });
+    rows = loaded.rows + loaded.skippedRows;
+    const [target, ...reversedFeatures] = [...loaded.columns].reverse();
+    result = await trainBatch({ features: reversedFeatures.reverse(), target }, config, { onProgress: progress });
+    result.rowsSkipped += loaded.skippedRows;
+  } else {
+    let pass = 0;
+    const open = () => {
+      pass++;
+      const bytes = fileChunksSync(absolute);
+      return readRowChunks(pass === 1 ? hashing(bytes, hash) : bytes, requests, { chunkRows: ONLINE_CHUNK_ROWS, totalBytes });
+    };
+    const layout = { features: featureNames, target: columns.target, featureKinds: featureRequests.map((r) => r.kind), targetKind };
+    result = await trainOnline(open, layout, config, { onProgress: progress });
+    rows = result.rowsUsed + result.rowsSkipped;
+  }
+  progress?.([], true);
+
+  const report = buildReport({
+    tool: { name: 'csv-trainer', version: packageJson.version },
+    mode: config.mode,
+    config,
+    result,
+    dataset: {
+      path: path.relative(request.cwd, absolute).split(path.sep).join('/'),
+      sha256: hash.digest('hex'),
+      rows,
+      target: columns.target,
+      features: featureNames,
+    },
+    backend,
+    durationMs: performance.now() - request.started,
+  });
+  const problems = validateReport(report);
+  if (problems.length > 0) throw new Error(`the run report does not match its schema: ${problems.slice(0, 3).join('; ')}`);
+  return { report, result };
+}
+
+/** Writes the report to outPath, or to the default reports folder, never replacing a file. */
+export async function writeRunReport(cwd: string, report: RunReport, outPath?: string): Promise<{ written: string; shown: string }> {
+  const target = outPath ?? path.join(cwd, DEFAULT_REPORTS_FOLDER, `${timestamp()}-${report.mode}.json`);
+  const written = await writeReportAtomically(path.dirname(target), path.basename(target), report, { workspaceRoot: cwd });
+  return { written, shown: displayPath(cwd, written) };
+}
+
+/** Relative to the working directory when the file is inside it, absolute otherwise. */
+export function displayPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+/** Turns engine and file errors into the CLI's one-line errors, naming the file as the user typed it. */
+export function asCliError(error: unknown, file: string, absolute: string): unknown {
+  if (error instanceof TrainingInputError) return new UsageError(`${file}: ${error.message}`);
+  if (error instanceof ReportFolderError) return new UsageError(error.message);
+  if (error instanceof CsvError) {
+    const where = error.line !== undefined ? `:${error.line}${error.column !== undefined ? `:${error.column}` : ''}` : '';
+    const message = error.code === 'io' ? error.message.replace(absolute, file) : `${file}${where}: ${error.message}`;
+    return new CsvError(error.code, message, error.line, error.column);
+  }
+  return error;
 }
 
 // ---- Arguments ----
 
 function parseArguments(args: string[]): TrainArguments {
+  const { file, values, switches } = splitArguments(args, [...TRAINING_OPTIONS, 'mode', 'out'], ['quiet'], USAGE);
+  requireTarget(file, values, USAGE);
+  if (!values.has('mode')) throw new UsageError(`${file}: --mode batch|online is required`);
+  const mode = optionReader(file, values).choice('mode', ['batch', 'online'] as const, 'batch');
+  return { file, ...trainingOptions(file, values, mode), out: values.get('out'), quiet: switches.has('quiet') };
+}
+
+/** The options that configure training, shared by `train` and `compare`. */
+export const TRAINING_OPTIONS = ['target', 'features', 'model', 'hidden', 'lr', 'batch-size', 'epochs', 'seed', 'shuffle', 'normalize', 'bias', 'validation-split', 'backend'] as const;
+
+/** `--name value` and `--name=value` options, bare switches and exactly one FILE; anything else is a UsageError. */
+export function splitArguments(args: string[], valueOptions: readonly string[], switchOptions: readonly string[], usage: string): { file: string; values: Map<string, string>; switches: Set<string> } {
   const values = new Map<string, string>();
+  const switches = new Set<string>();
   const files: string[] = [];
-  let quiet = false;
-  const known = new Set(['target', 'features', 'mode', 'model', 'hidden', 'lr', 'batch-size', 'epochs', 'seed', 'shuffle', 'normalize', 'bias', 'validation-split', 'backend', 'out']);
+  const known = new Set(valueOptions);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === '--quiet') {
-      quiet = true;
+    if (arg.startsWith('--') && switchOptions.includes(arg.slice(2))) {
+      switches.add(arg.slice(2));
       continue;
     }
     if (!arg.startsWith('--')) {
@@ -157,13 +222,23 @@ function parseArguments(args: string[]): TrainArguments {
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq >= 0 ? eq : undefined);
-    if (!known.has(name)) throw new UsageError(`unknown option "--${name}"\n${USAGE}`);
+    if (!known.has(name)) throw new UsageError(`unknown option "--${name}"\n${usage}`);
     const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
     values.set(name, value);
   }
-  if (files.length !== 1) throw new UsageError(files.length === 0 ? `missing FILE\n${USAGE}` : `one FILE only (got ${files.join(', ')})`);
-  const file = files[0];
+  if (files.length !== 1) throw new UsageError(files.length === 0 ? `missing FILE\n${usage}` : `one FILE only (got ${files.join(', ')})`);
+  return { file: files[0], values, switches };
+}
+
+export function requireTarget(file: string, values: Map<string, string>, usage: string): string {
+  const target = values.get('target');
+  if (!target) throw new UsageError(`${file}: --target is required\n${usage}`);
+  return target;
+}
+
+/** Typed readers of option values; a bad value is a UsageError naming the file and the flag. */
+export function optionReader(file: string, values: Map<string, string>) {
   const bad = (flag: string, expected: string): never => {
     throw new UsageError(`${file}: --${flag} must be ${expected} (got "${values.get(flag)}")`);
   };
@@ -179,11 +254,13 @@ function parseArguments(args: string[]): TrainArguments {
     return Number.isFinite(n) && (!integer || Number.isInteger(n)) && valid(n) ? n : bad(flag, expected);
   };
   const flag = (name: string, fallback: boolean): boolean => choice(name, ['true', 'false'] as const, fallback ? 'true' : 'false') === 'true';
+  return { bad, choice, number, flag };
+}
 
-  const target = values.get('target');
-  if (!target) throw new UsageError(`${file}: --target is required\n${USAGE}`);
-  if (!values.has('mode')) throw new UsageError(`${file}: --mode batch|online is required`);
-  const mode = choice('mode', ['batch', 'online'] as const, 'batch');
+/** The training configuration for `mode` from the TRAINING_OPTIONS in `values`. */
+export function trainingOptions(file: string, values: Map<string, string>, mode: TrainConfig['mode']): Pick<TrainArguments, 'target' | 'features' | 'config' | 'backend'> {
+  const target = requireTarget(file, values, USAGE);
+  const { bad, choice, number, flag } = optionReader(file, values);
   const features = values.has('features') ? values.get('features')!.split(',').map((f) => f.trim()) : undefined;
   if (features && (features.length === 0 || features.some((f) => f === ''))) bad('features', 'a comma-separated list of column names');
   const hiddenText = values.get('hidden');
@@ -204,15 +281,7 @@ function parseArguments(args: string[]): TrainArguments {
     bias: flag('bias', true),
     validationSplit: mode === 'online' ? 0 : number('validation-split', DEFAULT_CONFIG.validationSplit, (n) => n >= 0 && n <= 0.9, 'a number from 0 to 0.9'),
   };
-  return {
-    file,
-    target,
-    features,
-    config,
-    backend: choice('backend', ['auto', 'cpu', 'wasm'] as const, 'auto'),
-    out: values.get('out'),
-    quiet,
-  };
+  return { target, features, config, backend: choice('backend', ['auto', 'cpu', 'wasm'] as const, 'auto') };
 }
 
 // ---- Columns ----
@@ -283,11 +352,11 @@ function wasmDirectory(): string | undefined {
   }
 }
 
-function timestamp(date = new Date()): string {
+export function timestamp(date = new Date()): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 }
 
-function progressPrinter(io: CliIo): (points: LossPoint[], done?: boolean) => void {
+export function progressPrinter(io: CliIo): (points: LossPoint[], done?: boolean) => void {
   let last = 0;
   return (points, done = false) => {
     if (done) {
@@ -317,6 +386,6 @@ function summary(report: ReturnType<typeof buildReport>, written: string): strin
   return lines.join('\n') + '\n';
 }
 
-function formatNumber(n: number): string {
+export function formatNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toPrecision(6).replace(/\.?0+$/, '');
 }
