@@ -5,6 +5,7 @@
 // says `ready`, and only then does the host post.
 import type { CsvDialect, CsvProfile } from './csv/types';
 import type { TrainingMode } from './training/types';
+import { arrayOf, bool, int, isObject, num, oneOf, optional, shape, str, type Check } from './validate';
 
 /** Most rows one `requestRows` may ask for: a screenful or two, never the file. */
 export const MAX_ROWS_PER_REQUEST = 500;
@@ -104,56 +105,11 @@ export type InspectorWebviewMessage =
 
 // ---- validation -----------------------------------------------------------------------------
 
-type Check = (value: unknown, path: string) => string | undefined;
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const str =
-  (max = 4096): Check =>
-  (v, p) =>
-    typeof v === 'string' && v.length <= max
-      ? undefined
-      : `${p} must be a string of at most ${max} characters`;
-const int =
-  (min = 0, max = Number.MAX_SAFE_INTEGER): Check =>
-  (v, p) =>
-    Number.isInteger(v) && (v as number) >= min && (v as number) <= max
-      ? undefined
-      : `${p} must be an integer in [${min}, ${max}]`;
-const num: Check = (v, p) =>
-  typeof v === 'number' && Number.isFinite(v) ? undefined : `${p} must be a finite number`;
 /** JSON turns NaN and ±Infinity into null: statistics that may be absent are number or null. */
 const numOrNull: Check = (v, p) =>
   v === null || typeof v === 'number' ? undefined : `${p} must be a number or null`;
-const bool: Check = (v, p) => (typeof v === 'boolean' ? undefined : `${p} must be a boolean`);
-const oneOf =
-  (...values: readonly string[]): Check =>
-  (v, p) =>
-    typeof v === 'string' && values.includes(v) ? undefined : `${p} must be one of ${values.join(', ')}`;
-const optional =
-  (check: Check): Check =>
-  (v, p) =>
-    v === undefined ? undefined : check(v, p);
-const arrayOf =
-  (check: Check, max = 100_000): Check =>
-  (v, p) => {
-    if (!Array.isArray(v) || v.length > max) return `${p} must be an array of at most ${max} items`;
-    for (let i = 0; i < v.length; i++) {
-      const error = check(v[i], `${p}[${i}]`);
-      if (error) return error;
-    }
-    return undefined;
-  };
-const shape =
-  (fields: Record<string, Check>): Check =>
-  (v, p) => {
-    if (!isObject(v)) return `${p} must be an object`;
-    for (const [key, check] of Object.entries(fields)) {
-      const error = check(v[key], `${p}.${key}`);
-      if (error) return error;
-    }
-    return undefined;
-  };
+/** Any finite number (no range). */
+const finite: Check = num();
 
 const MAX_COLUMNS = 100_000;
 const delimiterCheck = oneOf(',', ';', '\t', '|');
@@ -170,7 +126,7 @@ const columnProfileCheck: Check = shape({
   max: numOrNull,
   mean: numOrNull,
   std: numOrNull,
-  histogram: optional(shape({ min: numOrNull, max: numOrNull, counts: arrayOf(num, 1024) })),
+  histogram: optional(shape({ min: numOrNull, max: numOrNull, counts: arrayOf(finite, 1024) })),
   topCategories: optional(arrayOf(shape({ value: str(100_000), count: int() }), 100)),
 });
 
@@ -193,7 +149,7 @@ const hostMessageChecks: { [K in InspectorHostMessage['type']]: Check } = {
   init: shape({ path: str(), fileBytes: int(), canOpenInTextEditor: bool }),
   head: shape({ header: arrayOf(columnName, MAX_COLUMNS), delimiter: delimiterCheck }),
   progress: shape({ bytesRead: int(), totalBytes: int(), rowsIndexed: int() }),
-  profile: shape({ profile: profileCheck, rowsIndexed: int(), elapsedMs: num }),
+  profile: shape({ profile: profileCheck, rowsIndexed: int(), elapsedMs: finite }),
   profileFailed: shape({ message: str(10_000), line: optional(int()), rowsIndexed: int() }),
   profileCancelled: shape({ bytesRead: int(), rowsIndexed: int() }),
   rows: shape({

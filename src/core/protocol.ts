@@ -4,6 +4,9 @@
 // the webview validates what the host sends too, which catches protocol drift early.
 import type { ColumnKind, LoadedColumn, RowChunk } from './csv/types';
 import type { BackendName, LossPoint, TrainConfig, TrainResult } from './training/types';
+import { arrayOf, bool, int, isObject, num, oneOf, optional, shape, str, type Check } from './validate';
+
+export type { Check } from './validate';
 
 export type BackendPreference = 'auto' | BackendName;
 
@@ -137,51 +140,6 @@ export type WebviewToHost =
 
 // ---- validation -----------------------------------------------------------------------------
 
-/** Returns what is wrong with `value` (naming it by `path`), or undefined when it is fine. */
-export type Check = (value: unknown, path: string) => string | undefined;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str =
-  (max = 4096): Check =>
-  (v, p) =>
-    typeof v === 'string' && v.length <= max ? undefined : `${p} must be a string of at most ${max} characters`;
-const num =
-  (min = -Infinity, max = Infinity): Check =>
-  (v, p) =>
-    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? undefined : `${p} must be a finite number in [${min}, ${max}]`;
-const int =
-  (min = 0, max = Number.MAX_SAFE_INTEGER): Check =>
-  (v, p) =>
-    Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? undefined : `${p} must be an integer in [${min}, ${max}]`;
-const bool: Check = (v, p) => (typeof v === 'boolean' ? undefined : `${p} must be a boolean`);
-const oneOf =
-  (...values: readonly string[]): Check =>
-  (v, p) =>
-    typeof v === 'string' && values.includes(v) ? undefined : `${p} must be one of ${values.join(', ')}`;
-const optional =
-  (check: Check): Check =>
-  (v, p) =>
-    v === undefined ? undefined : check(v, p);
-const arrayOf =
-  (check: Check, max = 100_000): Check =>
-  (v, p) => {
-    if (!Array.isArray(v) || v.length > max) return `${p} must be an array of at most ${max} items`;
-    for (let i = 0; i < v.length; i++) {
-      const error = check(v[i], `${p}[${i}]`);
-      if (error) return error;
-    }
-    return undefined;
-  };
-const shape =
-  (fields: Record<string, Check>): Check =>
-  (v, p) => {
-    if (!isObject(v)) return `${p} must be an object`;
-    for (const [key, check] of Object.entries(fields)) {
-      const error = check(v[key], `${p}.${key}`);
-      if (error) return error;
-    }
-    return undefined;
-  };
 /** Finite or NaN/null (JSON turns NaN into null): used for loss values that may legitimately be absent. */
 const lossValue: Check = (v, p) =>
   v === null || (typeof v === 'number' && !Number.isNaN(v)) ? undefined : `${p} must be a number or null`;
