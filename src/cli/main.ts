@@ -1,5 +1,6 @@
 // `csv-trainer` entry point: dispatches to the subcommands and turns every error into one line.
 import { CsvError } from '../core/csv/types';
+import { runCompare } from './compare';
 import { runInspect } from './inspect';
 import { runTrain } from './train';
 import { CliIo, EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './io';
@@ -11,7 +12,9 @@ const USAGE = `usage:
                     [--lr 0.01] [--batch-size 32] [--epochs 10] [--seed 42]
                     [--shuffle true|false] [--normalize standard|none] [--bias true|false]
                     [--validation-split 0.2] [--backend auto|cpu|wasm]
-                    [--out REPORT.json] [--quiet]`;
+                    [--out REPORT.json] [--quiet]
+  csv-trainer compare FILE --target COL [same training options as train, without --mode]
+                    [--online-passes 1] [--out-dir DIR] [--json] [--quiet]`;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -21,6 +24,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await runInspect(rest, io);
       case 'train':
         return await runTrain(rest, io);
+      case 'compare':
+        return await runCompare(rest, io);
       case '--help':
       case '-h':
       case 'help':

@@ -1,0 +1,202 @@
+// `csv-trainer compare FILE --target COL …`: trains batch and online on the same file, seed and
+// config, writes both run reports and a comparison report that links them, and prints the two side
+// by side. Exit codes as `train`: 0 done, 2 bad input (one line, nothing written), 3 a run diverged
+// (every report still written).
+import * as path from 'node:path';
+import type { RunReport } from '../core/report';
+import type { LossPoint, TrainConfig } from '../core/training/index';
+import { writeReportAtomically } from '../node/reportWriter';
+import { EXIT_DIVERGED, EXIT_OK, type CliIo } from './io';
+import {
+  TRAINING_OPTIONS,
+  asCliError,
+  displayPath,
+  formatNumber,
+  optionReader,
+  progressPrinter,
+  requireTarget,
+  resolveColumns,
+  splitArguments,
+  timestamp,
+  trainAndReport,
+  trainingOptions,
+  writeRunReport,
+} from './train';
+
+export const COMPARE_USAGE = `usage: csv-trainer compare FILE --target COL [--features A,B,…]
+                  [--model linear|logistic|softmax|mlp] [--hidden 64,64]
+                  [--lr 0.01] [--batch-size 32] [--epochs 10] [--online-passes 1] [--seed 42]
+                  [--shuffle true|false] [--normalize standard|none] [--bias true|false]
+                  [--validation-split 0] [--backend auto|cpu|wasm]
+                  [--out-dir DIR] [--json] [--quiet]
+(--epochs and --batch-size drive the batch run; the online run reads the file --online-passes times)`;
+
+const DEFAULT_OUT_DIR = path.join('.csv-trainer', 'runs');
+/** "Within 1% of the optimum": the loss the curve must reach, relative to the closed-form loss. */
+const OPTIMUM_TOLERANCE = 0.01;
+const RSS_SAMPLE_MS = 50;
+
+export interface ComparisonRun {
+  mode: RunReport['mode'];
+  /** The run report, relative to the comparison report's folder. */
+  report: string;
+  status: RunReport['status'];
+  samplesPerSecond: number;
+  durationMs: number;
+  /** The process's resident set size, sampled while the run trained: the highest value seen. */
+  peakRssBytes: number;
+  metrics: { train: RunReport['metrics']['train'] };
+  timeToOptimumMs: number | null;
+  backend: RunReport['backend'];
+}
+
+export interface ComparisonReport {
+  schemaVersion: 1;
+  kind: 'comparison';
+  createdAt: string;
+  dataset: { path: string; sha256: string; rows: number };
+  runs: ComparisonRun[];
+  optimum?: { mse: number; loss: number };
+}
+
+export async function runCompare(args: string[], io: CliIo): Promise<number> {
+  const { file, values, switches } = splitArguments(args, [...TRAINING_OPTIONS, 'online-passes', 'out-dir'], ['json', 'quiet'], COMPARE_USAGE);
+  const quiet = switches.has('quiet');
+  const configs = compareConfigs(file, values);
+  const absolute = path.isAbsolute(file) ? file : path.resolve(io.cwd, file);
+  const outDir = path.resolve(io.cwd, values.get('out-dir') ?? DEFAULT_OUT_DIR);
+  try {
+    // Both runs use the same model, so one check of the columns holds for both.
+    const columns = await resolveColumns(file, absolute, configs.target, configs.features, configs.batch);
+    // Train both before writing anything: bad input found by the second run must leave no files.
+    const runs = [];
+    for (const config of [configs.batch, configs.online]) {
+      const rss = rssSampler();
+      const printer = io.stderrIsTTY && !quiet ? progressPrinter(io) : undefined;
+      const onProgress = (points: LossPoint[], done?: boolean) => {
+        rss.sample();
+        printer?.(points, done);
+      };
+      const started = performance.now();
+      const { report } = await trainAndReport({ absolute, cwd: io.cwd, columns, config, backend: configs.backend, started, onProgress });
+      runs.push({ report, peakRssBytes: rss.stop() });
+    }
+
+    const comparisonName = `${timestamp()}-compare.json`;
+    const entries: ComparisonRun[] = [];
+    const shownPaths: string[] = [];
+    for (const { report, peakRssBytes } of runs) {
+      const { written, shown } = await writeRunReport(io.cwd, report, path.join(outDir, `${timestamp()}-${report.mode}.json`));
+      shownPaths.push(shown);
+      entries.push(comparisonRun(report, path.relative(outDir, written).split(path.sep).join('/'), peakRssBytes));
+    }
+    const [batch, online] = runs.map((r) => r.report);
+    // The online run solves the normal equations over every row; batch only over its training split.
+    const optimum = online.optimum ?? batch.optimum;
+    const comparison: ComparisonReport = {
+      schemaVersion: 1,
+      kind: 'comparison',
+      createdAt: new Date().toISOString(),
+      dataset: { path: batch.dataset.path, sha256: batch.dataset.sha256, rows: batch.dataset.rows },
+      runs: entries,
+      ...(optimum ? { optimum } : {}),
+    };
+    const comparisonPath = await writeReportAtomically(outDir, comparisonName, comparison, { workspaceRoot: io.cwd });
+
+    if (switches.has('json')) io.stdout(JSON.stringify(comparison, null, 2) + '\n');
+    else if (!quiet) io.stdout(comparisonTable(comparison, shownPaths, displayPath(io.cwd, comparisonPath)));
+    const diverged = runs.filter((r) => r.report.status === 'diverged');
+    for (const { report } of diverged) io.stderr(`csv-trainer: ${file}: ${report.mode}: ${report.message ?? 'training diverged'}\n`);
+    return diverged.length > 0 ? EXIT_DIVERGED : EXIT_OK;
+  } catch (error) {
+    throw asCliError(error, file, absolute);
+  }
+}
+
+/**
+ * The batch config from the training flags, and the online config from the same flags with
+ * --online-passes as its number of passes. The validation split defaults to 0 here so that both
+ * runs learn from the same rows and their train metrics and optimum are comparable.
+ */
+function compareConfigs(file: string, values: Map<string, string>): { target: string; features?: string[]; backend: ReturnType<typeof trainingOptions>['backend']; batch: TrainConfig; online: TrainConfig } {
+  requireTarget(file, values, COMPARE_USAGE);
+  const batchValues = new Map(values);
+  if (!batchValues.has('validation-split')) batchValues.set('validation-split', '0');
+  const batch = trainingOptions(file, batchValues, 'batch');
+  const passes = optionReader(file, values).number('online-passes', 1, (n) => n >= 1 && n <= 100000, 'an integer from 1 to 100000', true);
+  const onlineValues = new Map(values);
+  onlineValues.set('epochs', String(passes));
+  const online = trainingOptions(file, onlineValues, 'online');
+  return { target: batch.target, features: batch.features, backend: batch.backend, batch: batch.config, online: online.config };
+}
+
+function comparisonRun(report: RunReport, reportPath: string, peakRssBytes: number): ComparisonRun {
+  return {
+    mode: report.mode,
+    report: reportPath,
+    status: report.status,
+    samplesPerSecond: report.timing.samplesPerSecond,
+    durationMs: report.timing.durationMs,
+    peakRssBytes,
+    metrics: { train: report.metrics.train },
+    timeToOptimumMs: timeToOptimumMs(report.history, report.optimum),
+    backend: report.backend,
+  };
+}
+
+/** Training time of the first history point whose loss is within 1% of the closed-form loss. */
+export function timeToOptimumMs(history: RunReport['history'], optimum: RunReport['optimum']): number | null {
+  if (!optimum) return null;
+  const reached = history.find((point) => point.loss <= optimum.loss * (1 + OPTIMUM_TOLERANCE));
+  return reached ? reached.elapsedMs : null;
+}
+
+/**
+ * Peak resident memory while a run trains. Training yields to the event loop between chunks and
+ * reports progress, so a timer plus a sample at each progress call sees the peaks; RSS is the
+ * whole process's, so the second run's figure includes what the first left for the GC.
+ */
+function rssSampler(): { sample(): void; stop(): number } {
+  let peak = process.memoryUsage.rss();
+  const sample = () => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  };
+  const timer = setInterval(sample, RSS_SAMPLE_MS);
+  timer.unref();
+  return {
+    sample,
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
+}
+
+// ---- The table ----
+
+function comparisonTable(comparison: ComparisonReport, reportPaths: string[], comparisonPath: string): string {
+  const regression = comparison.runs.every((run) => 'mse' in run.metrics.train);
+  const metricHeads = regression ? ['train MSE', 'RMSE', 'R²'] : ['log-loss', 'accuracy'];
+  const header = ['mode', 'status', ...metricHeads, 'samples/s', 'peak RSS', 'to 1% of opt.', 'backend', 'report'];
+  const rows = comparison.runs.map((run, index) => {
+    const train = run.metrics.train;
+    const metricCells = 'mse' in train ? [formatNumber(train.mse), formatNumber(train.rmse), formatNumber(train.r2)] : [formatNumber(train.logLoss), `${(train.accuracy * 100).toFixed(2)}%`];
+    return [
+      run.mode,
+      run.status,
+      ...metricCells,
+      Math.round(run.samplesPerSecond).toLocaleString('en-US'),
+      `${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+      run.timeToOptimumMs === null ? '—' : `${(run.timeToOptimumMs / 1000).toFixed(3)} s`,
+      run.backend.name,
+      reportPaths[index],
+    ];
+  });
+  const widths = header.map((head, column) => Math.max(head.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  const lines = [`${comparison.dataset.path}: ${comparison.dataset.rows} rows`, line(header), ...rows.map(line)];
+  if (comparison.optimum) lines.push(`least-squares optimum: MSE ${formatNumber(comparison.optimum.mse)}`);
+  lines.push(`comparison: ${comparisonPath}`);
+  return lines.join('\n') + '\n';
+}
