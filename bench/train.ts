@@ -14,7 +14,17 @@
 // scikit-learn's partial_fit, called once per sample, is too slow to run on 1M rows in a benchmark:
 // it is measured on the first PARTIAL_FIT_ROWS rows and its samples/s extrapolated (it is flat in n).
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 // runTrain, not runCli: main.ts runs itself when it is the bundle's main module.
@@ -56,20 +66,49 @@ async function runChild(task: string, args: string[]): Promise<Measurement> {
   const cpuStarted = process.cpuUsage();
   const finish = (extra: Partial<Measurement> & { rows: number }): Measurement => {
     const cpu = process.cpuUsage(cpuStarted);
-    return { seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakMB: (process.resourceUsage().maxRSS * 1024) / MB, ...extra };
+    return {
+      seconds: (performance.now() - started) / 1000,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      peakMB: (process.resourceUsage().maxRSS * 1024) / MB,
+      ...extra,
+    };
   };
   switch (task) {
     case 'ingest-online': {
       const requests: ColumnRequest[] = [...featureNames, args[1]].map((name) => ({ name, kind: 'numeric' }));
       let rows = 0;
-      for await (const chunk of readRowChunks(fileChunksSync(args[0]), requests, { chunkRows: 16384 })) rows += chunk.rows;
+      for await (const chunk of readRowChunks(fileChunksSync(args[0]), requests, { chunkRows: 16384 }))
+        rows += chunk.rows;
       return finish({ rows });
     }
     case 'cli-online': {
       const [path, model, target] = args;
       const out = join(mkdtempSync(join(tmpdir(), 'bench-train-')), 'report.json');
-      const io = { stdout: () => {}, stderr: (t: string) => process.stderr.write(t), stderrIsTTY: false, cwd: process.cwd() };
-      const code = await runTrain([path, '--target', target, '--mode', 'online', '--model', model, '--lr', String(ONLINE_LR), '--backend', 'cpu', '--out', out, '--quiet'], io);
+      const io = {
+        stdout: () => {},
+        stderr: (t: string) => process.stderr.write(t),
+        stderrIsTTY: false,
+        cwd: process.cwd(),
+      };
+      const code = await runTrain(
+        [
+          path,
+          '--target',
+          target,
+          '--mode',
+          'online',
+          '--model',
+          model,
+          '--lr',
+          String(ONLINE_LR),
+          '--backend',
+          'cpu',
+          '--out',
+          out,
+          '--quiet',
+        ],
+        io,
+      );
       if (code !== 0) throw new Error(`cli exit ${code}`);
       const report = JSON.parse(readFileSync(out, 'utf8')) as RunReport;
       rmSync(join(out, '..'), { recursive: true, force: true });
@@ -86,7 +125,8 @@ async function runChild(task: string, args: string[]): Promise<Measurement> {
       const [path, backendName] = args;
       const requests: ColumnRequest[] = [...featureNames, 'y'].map((name) => ({ name, kind: 'numeric' }));
       const loaded = await loadColumns(fileChunksSync(path), requests, { totalBytes: statSync(path).size });
-      const wasmPath = join(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'), '..', 'dist') + '/';
+      const wasmPath =
+        join(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'), '..', 'dist') + '/';
       const backend = await selectBackend(backendName as 'cpu' | 'wasm', { browser: false, wasmPath });
       const columns = loaded.columns;
       const result = await trainBatch(
@@ -110,12 +150,24 @@ async function runChild(task: string, args: string[]): Promise<Measurement> {
 function bundleSelf(): string {
   const esbuild = require('esbuild') as typeof import('esbuild');
   const outfile = join(DATA_DIR, '.train-bench.js');
-  esbuild.buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['esbuild'], logLevel: 'error' });
+  esbuild.buildSync({
+    entryPoints: [__filename],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    external: ['esbuild'],
+    logLevel: 'error',
+  });
   return outfile;
 }
 
 function ours(bundle: string, task: string, ...args: string[]): Measurement {
-  const child = spawnSync(process.execPath, [bundle, '--child', task, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const child = spawnSync(process.execPath, [bundle, '--child', task, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (child.status !== 0) throw new Error(`${task} failed: ${child.stderr.trim()}`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as Measurement;
 }
@@ -164,7 +216,10 @@ function python(task: string, path: string, target: string, ...extra: string[]):
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const child = spawnSync('/usr/bin/python3', ['-c', PYTHON, task, path, target, ...extra], { env, encoding: 'utf8' });
+  const child = spawnSync('/usr/bin/python3', ['-c', PYTHON, task, path, target, ...extra], {
+    env,
+    encoding: 'utf8',
+  });
   if (child.status !== 0) throw new Error(`python ${task} failed: ${child.stderr.trim().split('\n').pop()}`);
   return JSON.parse(child.stdout) as Measurement;
 }
@@ -244,11 +299,17 @@ async function main(): Promise<void> {
     return all.map((list) => {
       const fastest = list.reduce((a, b) => (b.seconds < a.seconds ? b : a));
       const rate = Math.max(...list.map((m) => m.samplesPerSecond ?? 0));
-      return { ...fastest, ...(rate > 0 ? { samplesPerSecond: rate } : {}), peakMB: Math.max(...list.map((m) => m.peakMB)) };
+      return {
+        ...fastest,
+        ...(rate > 0 ? { samplesPerSecond: rate } : {}),
+        peakMB: Math.max(...list.map((m) => m.peakMB)),
+      };
     });
   };
 
-  say(`online linear, end to end (ours), ingest only, SGDRegressor.partial_fit per sample on ${PARTIAL_FIT_ROWS} rows; ${runs} runs`);
+  say(
+    `online linear, end to end (ours), ingest only, SGDRegressor.partial_fit per sample on ${PARTIAL_FIT_ROWS} rows; ${runs} runs`,
+  );
   const [ingest, onlineLinear, partialRegressor] = best(
     () => ours(bundle, 'ingest-online', regression, 'y'),
     () => ours(bundle, 'cli-online', regression, 'linear', 'y'),
@@ -271,28 +332,89 @@ async function main(): Promise<void> {
     bigRun = ours(bundle, 'cli-online', ensureRegression(BIG_ROWS), 'linear', 'y');
   }
 
-  const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+  const fmt = (n: number | undefined, digits = 0) =>
+    n === undefined
+      ? ''
+      : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
   const bestBatch = batchCpu.samplesPerSecond! >= batchWasm.samplesPerSecond! ? batchCpu : batchWasm;
   const onlineEndToEnd = onlineLinear.rows / onlineLinear.seconds;
   const rows: string[][] = [
     ['measure', 'ours', 'scikit-learn', 'ratio', 'target'],
-    ['online linear 1M x 16, end to end (parse+train+report), samples/s', fmt(onlineEndToEnd), fmt(partialRegressor.samplesPerSecond), ratio(onlineEndToEnd, partialRegressor.samplesPerSecond!), '>= 100x'],
+    [
+      'online linear 1M x 16, end to end (parse+train+report), samples/s',
+      fmt(onlineEndToEnd),
+      fmt(partialRegressor.samplesPerSecond),
+      ratio(onlineEndToEnd, partialRegressor.samplesPerSecond!),
+      '>= 100x',
+    ],
     ['  training only (report timing.samplesPerSecond)', fmt(onlineLinear.samplesPerSecond), '', '', ''],
-    ['  end-to-end time vs ingest-only time, s', `${onlineLinear.seconds.toFixed(2)} / ${ingest.seconds.toFixed(2)}`, '', ratio(onlineLinear.seconds, ingest.seconds), '<= 2x'],
-    ['  final-weights MSE vs least squares', `${fmt(onlineLinear.mse, 4)} / ${fmt(onlineLinear.optimumMse, 4)}`, '', '', ''],
-    ['online logistic 1M x 16, end to end, samples/s', fmt(onlineLogistic.rows / onlineLogistic.seconds), fmt(partialClassifier.samplesPerSecond), ratio(onlineLogistic.rows / onlineLogistic.seconds, partialClassifier.samplesPerSecond!), '>= 20x'],
-    ['  training only, samples/s; accuracy (final weights)', `${fmt(onlineLogistic.samplesPerSecond)}; ${fmt(onlineLogistic.accuracy! * 100, 2)}%`, '', '', ''],
-    [`batch linear 1M x 16, batch 1024, 5 epochs, samples/s (cpu)`, fmt(batchCpu.samplesPerSecond), fmt(sklearnFit.samplesPerSecond), ratio(batchCpu.samplesPerSecond!, sklearnFit.samplesPerSecond!), '>= 1.0x'],
-    [`batch linear, same, samples/s (wasm)`, fmt(batchWasm.samplesPerSecond), fmt(sklearnFit.samplesPerSecond), ratio(batchWasm.samplesPerSecond!, sklearnFit.samplesPerSecond!), '>= 1.0x'],
-    [`  final MSE vs least squares (best backend: ${bestBatch.backend})`, `${fmt(bestBatch.mse, 4)} / ${fmt(bestBatch.optimumMse, 4)}`, `${fmt(sklearnFit.mse, 4)} / ${fmt(sklearnFit.optimumMse, 4)}`, `+${(((bestBatch.mse! - bestBatch.optimumMse!) / bestBatch.optimumMse!) * 100).toFixed(3)}%`, '<= +0.5%'],
+    [
+      '  end-to-end time vs ingest-only time, s',
+      `${onlineLinear.seconds.toFixed(2)} / ${ingest.seconds.toFixed(2)}`,
+      '',
+      ratio(onlineLinear.seconds, ingest.seconds),
+      '<= 2x',
+    ],
+    [
+      '  final-weights MSE vs least squares',
+      `${fmt(onlineLinear.mse, 4)} / ${fmt(onlineLinear.optimumMse, 4)}`,
+      '',
+      '',
+      '',
+    ],
+    [
+      'online logistic 1M x 16, end to end, samples/s',
+      fmt(onlineLogistic.rows / onlineLogistic.seconds),
+      fmt(partialClassifier.samplesPerSecond),
+      ratio(onlineLogistic.rows / onlineLogistic.seconds, partialClassifier.samplesPerSecond!),
+      '>= 20x',
+    ],
+    [
+      '  training only, samples/s; accuracy (final weights)',
+      `${fmt(onlineLogistic.samplesPerSecond)}; ${fmt(onlineLogistic.accuracy! * 100, 2)}%`,
+      '',
+      '',
+      '',
+    ],
+    [
+      `batch linear 1M x 16, batch 1024, 5 epochs, samples/s (cpu)`,
+      fmt(batchCpu.samplesPerSecond),
+      fmt(sklearnFit.samplesPerSecond),
+      ratio(batchCpu.samplesPerSecond!, sklearnFit.samplesPerSecond!),
+      '>= 1.0x',
+    ],
+    [
+      `batch linear, same, samples/s (wasm)`,
+      fmt(batchWasm.samplesPerSecond),
+      fmt(sklearnFit.samplesPerSecond),
+      ratio(batchWasm.samplesPerSecond!, sklearnFit.samplesPerSecond!),
+      '>= 1.0x',
+    ],
+    [
+      `  final MSE vs least squares (best backend: ${bestBatch.backend})`,
+      `${fmt(bestBatch.mse, 4)} / ${fmt(bestBatch.optimumMse, 4)}`,
+      `${fmt(sklearnFit.mse, 4)} / ${fmt(sklearnFit.optimumMse, 4)}`,
+      `+${(((bestBatch.mse! - bestBatch.optimumMse!) / bestBatch.optimumMse!) * 100).toFixed(3)}%`,
+      '<= +0.5%',
+    ],
     ['online peak RSS, MB: 1M rows', fmt(onlineLinear.peakMB), '', '', ''],
     ...(bigRun
-      ? [['online peak RSS, MB: 10M rows (ratio to 1M)', fmt(bigRun.peakMB), '', ratio(bigRun.peakMB, onlineLinear.peakMB), '<= 1.1x'], ['  10M rows end to end, samples/s', fmt(bigRun.rows / bigRun.seconds), '', '', '']]
+      ? [
+          [
+            'online peak RSS, MB: 10M rows (ratio to 1M)',
+            fmt(bigRun.peakMB),
+            '',
+            ratio(bigRun.peakMB, onlineLinear.peakMB),
+            '<= 1.1x',
+          ],
+          ['  10M rows end to end, samples/s', fmt(bigRun.rows / bigRun.seconds), '', '', ''],
+        ]
       : [['online peak RSS, MB: 10M rows', 'skipped (--no-big)', '', '', '']]),
   ];
   const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => row[k].length)));
-  const line = (row: string[]) => row.map((cell, k) => (k === 0 ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  ');
+  const line = (row: string[]) =>
+    row.map((cell, k) => (k === 0 ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  ');
   process.stdout.write(
     [
       `data: ${regression} (${(statSync(regression).size / MB).toFixed(0)} MB), ${classification}; backend cpu for online (fused tfjs kernel)`,

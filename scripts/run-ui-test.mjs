@@ -27,6 +27,7 @@ function makeContext(page, workspace, themeName) {
     log: (...args) => console.log(`  [${themeName}]`, ...args),
     async screenshot(name) {
       const file = path.join(results, `${name}-${themeName}.png`);
+      await page.mouse.move(1435, 600); // no hover tooltip over the picture
       await page.screenshot({ path: file });
       ctx.log(`screenshot ${path.relative(root, file)}`);
       return file;

@@ -4,6 +4,7 @@ import type { HostPlatform } from './host/platform';
 import { RunStatusBar, TrainingPanel, type PanelServices, type PanelState } from './host/trainingPanel';
 import { runTrainCommand, type TrainCommandOptions } from './commands/train';
 import { registerInspectFeatures } from './commands/inspect';
+import { runOpenReportCommand } from './commands/openReport';
 
 /** What every command and panel gets from activate(). */
 export type ExtensionServices = PanelServices & { workspaceState: vscode.Memento };
@@ -30,13 +31,18 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ho
     vscode.commands.registerCommand('csvTrainer.trainBatch', (uri?: unknown, options?: TrainCommandOptions) =>
       runTrainCommand('batch', services, uri, options),
     ),
-    vscode.commands.registerCommand('csvTrainer.trainOnline', (uri?: unknown, options?: TrainCommandOptions) =>
-      runTrainCommand('online', services, uri, options),
+    vscode.commands.registerCommand(
+      'csvTrainer.trainOnline',
+      (uri?: unknown, options?: TrainCommandOptions) => runTrainCommand('online', services, uri, options),
     ),
     vscode.commands.registerCommand('csvTrainer.showPanel', () => TrainingPanel.active?.reveal()),
+    vscode.commands.registerCommand('csvTrainer.openReport', (uri?: unknown) =>
+      runOpenReportCommand(services, uri),
+    ),
     vscode.window.registerWebviewPanelSerializer(TrainingPanel.viewType, {
       async deserializeWebviewPanel(panel, state: unknown) {
-        const saved = typeof state === 'object' && state !== null ? (state as { host?: PanelState }).host : undefined;
+        const saved =
+          typeof state === 'object' && state !== null ? (state as { host?: PanelState }).host : undefined;
         TrainingPanel.revive(panel, services, saved);
       },
     }),

@@ -15,7 +15,11 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** A custom element (vscode-elements) with attributes. */
-export function custom(tag: string, attrs: Record<string, string | boolean> = {}, ...children: (Node | string)[]): HTMLElement {
+export function custom(
+  tag: string,
+  attrs: Record<string, string | boolean> = {},
+  ...children: (Node | string)[]
+): HTMLElement {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === false) continue;
@@ -34,5 +38,9 @@ export function formatNumber(value: number | null | undefined, digits = 4): stri
 }
 
 export function formatCount(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(Math.round(n));
+  return n >= 1e6
+    ? `${(n / 1e6).toFixed(2)}M`
+    : n >= 1e4
+      ? `${(n / 1e3).toFixed(1)}k`
+      : String(Math.round(n));
 }

@@ -8,7 +8,13 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import { LossChart } from './chart/lossChart';
-import { assertNever, trainConfigCheck, type BackendInfo, type HostToWebview, type RunSetup } from '../src/core/protocol';
+import {
+  assertNever,
+  trainConfigCheck,
+  type BackendInfo,
+  type HostToWebview,
+  type RunSetup,
+} from '../src/core/protocol';
 import type { LossPoint, Metrics, TrainConfig, TrainResult } from '../src/core/training/types';
 import { custom, el, formatCount, formatNumber } from './dom';
 import { loadState, onHostMessage, postToHost, saveState } from './hostBridge';
@@ -31,17 +37,38 @@ class TrainingView {
   private readonly root = document.getElementById('app')!;
   private readonly title = el('h1', { className: 'title' });
   private readonly subtitle = el('p', { className: 'subtitle' });
-  private readonly backendBadge = el('span', { className: 'badge', id: 'backend', text: 'backend: not started' });
-  private readonly statusLine = el('p', { className: 'status', id: 'status', attrs: { role: 'status' }, text: 'Waiting for data…' });
+  private readonly backendBadge = el('span', {
+    className: 'badge',
+    id: 'backend',
+    text: 'backend: not started',
+  });
+  private readonly statusLine = el('p', {
+    className: 'status',
+    id: 'status',
+    attrs: { role: 'status' },
+    text: 'Waiting for data…',
+  });
   private readonly stats = el('dl', { className: 'stats', id: 'stats' });
-  private readonly outcome = el('section', { className: 'outcome', id: 'outcome', attrs: { 'aria-label': 'Result' } });
+  private readonly outcome = el('section', {
+    className: 'outcome',
+    id: 'outcome',
+    attrs: { 'aria-label': 'Result' },
+  });
   private readonly chartHost = el('div', { className: 'chart-host', id: 'chart' });
   private readonly fields = new Map<keyof TrainConfig, HTMLElement>();
   // tabindex before disabled: vscode-button restores the tab index it had when first disabled,
   // and a custom element's default is -1, which would leave Pause and Stop out of the tab order.
   private readonly startButton = custom('vscode-button', { id: 'start', tabindex: '0' }, 'Start');
-  private readonly pauseButton = custom('vscode-button', { id: 'pause', secondary: true, tabindex: '0', disabled: true }, 'Pause');
-  private readonly stopButton = custom('vscode-button', { id: 'stop', secondary: true, tabindex: '0', disabled: true }, 'Stop');
+  private readonly pauseButton = custom(
+    'vscode-button',
+    { id: 'pause', secondary: true, tabindex: '0', disabled: true },
+    'Pause',
+  );
+  private readonly stopButton = custom(
+    'vscode-button',
+    { id: 'stop', secondary: true, tabindex: '0', disabled: true },
+    'Stop',
+  );
   private chart!: LossChart;
   private setup: RunSetup | undefined;
   private wasmBase = '';
@@ -61,15 +88,30 @@ class TrainingView {
   }
 
   private buildLayout(): void {
-    const header = el('header', { className: 'header' }, el('div', {}, this.title, this.subtitle), this.backendBadge);
+    const header = el(
+      'header',
+      { className: 'header' },
+      el('div', {}, this.title, this.subtitle),
+      this.backendBadge,
+    );
     const controls = el('form', { className: 'controls', attrs: { 'aria-label': 'Training settings' } });
     controls.addEventListener('submit', (e) => e.preventDefault());
     const select = (key: keyof TrainConfig, label: string, options: [string, string][]) => {
-      const node = custom('vscode-single-select', { id: `field-${key}`, 'aria-label': label }, ...options.map(([value, text]) => custom('vscode-option', { value }, text)));
+      const node = custom(
+        'vscode-single-select',
+        { id: `field-${key}`, 'aria-label': label },
+        ...options.map(([value, text]) => custom('vscode-option', { value }, text)),
+      );
       this.addField(controls, key, label, node);
     };
     const number = (key: keyof TrainConfig, label: string, min: string, step: string) => {
-      const node = custom('vscode-textfield', { id: `field-${key}`, type: 'number', min, step, 'aria-label': label });
+      const node = custom('vscode-textfield', {
+        id: `field-${key}`,
+        type: 'number',
+        min,
+        step,
+        'aria-label': label,
+      });
       this.addField(controls, key, label, node);
     };
     select('model', 'Model', [
@@ -79,7 +121,11 @@ class TrainingView {
       ['mlp', 'Neural network (MLP)'],
     ]);
     // text, not number: a number field's step would flag 0.01 or 3e-4 as invalid
-    const learningRate = custom('vscode-textfield', { id: 'field-learningRate', inputmode: 'decimal', 'aria-label': 'Learning rate' });
+    const learningRate = custom('vscode-textfield', {
+      id: 'field-learningRate',
+      inputmode: 'decimal',
+      'aria-label': 'Learning rate',
+    });
     this.addField(controls, 'learningRate', 'Learning rate', learningRate);
     number('batchSize', 'Batch size', '1', '1');
     number('epochs', 'Epochs', '1', '1');
@@ -101,20 +147,45 @@ class TrainingView {
     this.pauseButton.addEventListener('click', () => this.togglePause());
     this.stopButton.addEventListener('click', () => this.run?.stop());
 
-    const chartTools = el('div', { className: 'chart-tools', attrs: { role: 'toolbar', 'aria-label': 'Chart' } });
-    const xAxis = custom('vscode-single-select', { id: 'chart-x', 'aria-label': 'X axis' }, custom('vscode-option', { value: 'samples' }, 'x: samples seen'), custom('vscode-option', { value: 'time' }, 'x: time'));
-    xAxis.addEventListener('change', () => this.chart.setXAxis((xAxis as HTMLInputElement).value as 'samples' | 'time'));
-    const yScale = custom('vscode-single-select', { id: 'chart-y', 'aria-label': 'Y scale' }, custom('vscode-option', { value: 'linear' }, 'y: linear'), custom('vscode-option', { value: 'log' }, 'y: log'));
-    yScale.addEventListener('change', () => this.chart.setYScale((yScale as HTMLInputElement).value as 'linear' | 'log'));
-    const smoothing = custom('vscode-single-select', { id: 'chart-smoothing', 'aria-label': 'Smoothing' }, ...['0', '0.6', '0.9', '0.99'].map((v) => custom('vscode-option', { value: v }, `smoothing ${v}`)));
-    smoothing.addEventListener('change', () => this.chart.setSmoothing(Number((smoothing as HTMLInputElement).value)));
+    const chartTools = el('div', {
+      className: 'chart-tools',
+      attrs: { role: 'toolbar', 'aria-label': 'Chart' },
+    });
+    const xAxis = custom(
+      'vscode-single-select',
+      { id: 'chart-x', 'aria-label': 'X axis' },
+      custom('vscode-option', { value: 'samples' }, 'x: samples seen'),
+      custom('vscode-option', { value: 'time' }, 'x: time'),
+    );
+    xAxis.addEventListener('change', () =>
+      this.chart.setXAxis((xAxis as HTMLInputElement).value as 'samples' | 'time'),
+    );
+    const yScale = custom(
+      'vscode-single-select',
+      { id: 'chart-y', 'aria-label': 'Y scale' },
+      custom('vscode-option', { value: 'linear' }, 'y: linear'),
+      custom('vscode-option', { value: 'log' }, 'y: log'),
+    );
+    yScale.addEventListener('change', () =>
+      this.chart.setYScale((yScale as HTMLInputElement).value as 'linear' | 'log'),
+    );
+    const smoothing = custom(
+      'vscode-single-select',
+      { id: 'chart-smoothing', 'aria-label': 'Smoothing' },
+      ...['0', '0.6', '0.9', '0.99'].map((v) => custom('vscode-option', { value: v }, `smoothing ${v}`)),
+    );
+    smoothing.addEventListener('change', () =>
+      this.chart.setSmoothing(Number((smoothing as HTMLInputElement).value)),
+    );
     const resetZoom = custom('vscode-button', { secondary: true, id: 'reset-zoom' }, 'Reset zoom');
     resetZoom.addEventListener('click', () => this.chart.resetZoom());
     chartTools.append(xAxis, yScale, smoothing, resetZoom);
 
     this.root.append(
       header,
-      el('section', { className: 'panel-grid' },
+      el(
+        'section',
+        { className: 'panel-grid' },
         el('div', { className: 'left' }, controls, buttons, this.statusLine, this.stats),
         el('div', { className: 'right' }, chartTools, this.chartHost, this.outcome),
       ),
@@ -126,7 +197,9 @@ class TrainingView {
 
   private addField(form: HTMLElement, key: keyof TrainConfig, label: string, control: HTMLElement): void {
     this.fields.set(key, control);
-    form.append(el('div', { className: 'field' }, custom('vscode-label', { for: `field-${key}` }, label), control));
+    form.append(
+      el('div', { className: 'field' }, custom('vscode-label', { for: `field-${key}` }, label), control),
+    );
   }
 
   private fillControls(config: TrainConfig): void {
@@ -151,7 +224,8 @@ class TrainingView {
       else if (key === 'model' || key === 'optimizer') record[key] = input.value;
       else {
         const value = Number(input.value);
-        if (input.value.trim() === '' || !Number.isFinite(value)) return `${key}: "${input.value}" is not a number`;
+        if (input.value.trim() === '' || !Number.isFinite(value))
+          return `${key}: "${input.value}" is not a number`;
         record[key] = value;
       }
     }
@@ -198,11 +272,20 @@ class TrainingView {
     this.title.textContent = `Train (${config.mode}) — ${dataset.path}`;
     this.subtitle.textContent = `${dataset.target} ← ${dataset.features.join(', ')}`;
     this.fillControls(config);
-    const validationLabel = config.mode === 'online' ? 'Progressive loss (predict, then learn)' : 'Validation loss';
+    const validationLabel =
+      config.mode === 'online' ? 'Progressive loss (predict, then learn)' : 'Validation loss';
     this.chart.clear();
-    this.chart.addSeries('train', config.mode === 'online' ? 'Training loss (per update, smoothed)' : 'Training loss (per batch)', 'train');
+    this.chart.addSeries(
+      'train',
+      config.mode === 'online' ? 'Training loss (per update, smoothed)' : 'Training loss (per batch)',
+      'train',
+    );
     this.chart.addSeries('epoch', 'Training loss (per epoch)', 'epoch');
-    this.chart.addSeries('validation', validationLabel, config.mode === 'online' ? 'progressive' : 'validation');
+    this.chart.addSeries(
+      'validation',
+      validationLabel,
+      config.mode === 'online' ? 'progressive' : 'validation',
+    );
     if (setup.readOnly) this.setStatus('Untrusted workspace: training runs, but no report will be written.');
   }
 
@@ -225,7 +308,9 @@ class TrainingView {
         return;
       case 'batchData':
         if (message.runId !== this.setup?.runId) return;
-        this.setStatus(`Loaded ${formatCount(message.target.kind === 'numeric' ? message.target.values.length : message.target.codes.length)} rows${message.rowsSkipped ? ` (${message.rowsSkipped} malformed rows skipped)` : ''}.`);
+        this.setStatus(
+          `Loaded ${formatCount(message.target.kind === 'numeric' ? message.target.values.length : message.target.codes.length)} rows${message.rowsSkipped ? ` (${message.rowsSkipped} malformed rows skipped)` : ''}.`,
+        );
         void this.startRun(message.features, message.target);
         return;
       case 'chunk':
@@ -247,17 +332,39 @@ class TrainingView {
         if (message.reportPath) {
           this.saved.reportPath = message.reportPath;
           saveState(this.saved);
-          this.outcome.querySelector('.report-path')?.replaceChildren(document.createTextNode(`Report saved: ${message.reportPath}`));
+          this.outcome
+            .querySelector('.report-path')
+            ?.replaceChildren(document.createTextNode(`Report saved: ${message.reportPath}`));
         } else if (message.note) {
           this.outcome.querySelector('.report-path')?.replaceChildren(document.createTextNode(message.note));
         }
+        return;
+      case 'showRun':
+        this.run?.stop();
+        this.setup = message.setup;
+        this.saved = {
+          setup: message.setup,
+          result: message.result,
+          backend: message.backend,
+          points: message.result.history,
+          reportPath: message.reportPath,
+        };
+        this.restore(this.saved);
+        this.title.textContent = `Run report — ${message.setup.dataset.path} (${message.setup.config.mode})`;
+        this.startButton.toggleAttribute('disabled', true);
+        this.setStatus(
+          `Saved run of ${new Date(message.createdAt).toLocaleString()}: ${message.result.status}.`,
+        );
         return;
       default:
         assertNever(message);
     }
   }
 
-  private async startRun(features?: Parameters<TrainingRun['trainBatch']>[0], target?: Parameters<TrainingRun['trainBatch']>[1]): Promise<void> {
+  private async startRun(
+    features?: Parameters<TrainingRun['trainBatch']>[0],
+    target?: Parameters<TrainingRun['trainBatch']>[1],
+  ): Promise<void> {
     const setup = this.setup!;
     const run = new TrainingRun(setup, this.wasmBase, {
       onBackend: (info) => this.showBackend(info),
@@ -273,7 +380,8 @@ class TrainingView {
     this.setRunning(true);
     this.setStatus('Training…');
     try {
-      const { result, backend } = features && target ? await run.trainBatch(features, target) : await run.trainOnline();
+      const { result, backend } =
+        features && target ? await run.trainBatch(features, target) : await run.trainOnline();
       if (this.run !== run) return;
       this.showResult(result, backend);
       postToHost({ type: 'finished', runId: setup.runId, result, backend, peakBytes: run.peakBytes });
@@ -337,7 +445,10 @@ class TrainingView {
       ['Samples / s', formatCount(last.samplesSeen / seconds)],
       ['Epoch', String(last.epoch)],
       ['Loss', formatNumber(last.loss)],
-      [this.setup?.config.mode === 'online' ? 'Progressive loss' : 'Validation loss', formatNumber(this.lastValidationLoss)],
+      [
+        this.setup?.config.mode === 'online' ? 'Progressive loss' : 'Validation loss',
+        formatNumber(this.lastValidationLoss),
+      ],
     ]);
   }
 
@@ -347,10 +458,28 @@ class TrainingView {
 
   private showResult(result: TrainResult, backend: BackendInfo): void {
     const tone = result.status === 'completed' ? 'ok' : result.status === 'stopped' ? 'info' : 'error';
-    this.setStatus(result.status === 'completed' ? 'Done.' : result.status === 'stopped' ? 'Stopped.' : `${result.status}: ${result.message ?? ''}`, tone);
+    this.setStatus(
+      result.status === 'completed'
+        ? 'Done.'
+        : result.status === 'stopped'
+          ? 'Stopped.'
+          : `${result.status}: ${result.message ?? ''}`,
+      tone,
+    );
     if (result.optimum) this.chart.setReferenceLine(result.optimum.loss, 'Least squares (closed form)');
     const metricRows = (label: string, m: Metrics | undefined): [string, string][] =>
-      !m ? [] : 'mse' in m ? [[`${label} MSE`, formatNumber(m.mse)], [`${label} RMSE`, formatNumber(m.rmse)], [`${label} R²`, formatNumber(m.r2)]] : [[`${label} log-loss`, formatNumber(m.logLoss)], [`${label} accuracy`, `${formatNumber(m.accuracy * 100, 4)} %`]];
+      !m
+        ? []
+        : 'mse' in m
+          ? [
+              [`${label} MSE`, formatNumber(m.mse)],
+              [`${label} RMSE`, formatNumber(m.rmse)],
+              [`${label} R²`, formatNumber(m.r2)],
+            ]
+          : [
+              [`${label} log-loss`, formatNumber(m.logLoss)],
+              [`${label} accuracy`, `${formatNumber(m.accuracy * 100, 4)} %`],
+            ];
     this.renderStats([
       ['Status', result.status],
       ['Samples seen', formatCount(result.samplesSeen)],
@@ -359,10 +488,18 @@ class TrainingView {
       ...metricRows('Train', result.metrics.train),
       ...metricRows('Validation', result.metrics.validation),
       ...metricRows('Progressive', result.metrics.progressive),
-      ...(result.optimum ? ([['Least-squares MSE', formatNumber(result.optimum.mse)]] as [string, string][]) : []),
+      ...(result.optimum
+        ? ([['Least-squares MSE', formatNumber(result.optimum.mse)]] as [string, string][])
+        : []),
       ['Backend', backend.name],
     ]);
-    this.outcome.replaceChildren(...this.renderModel(result), el('p', { className: 'report-path', text: this.setup?.readOnly ? 'Untrusted workspace: no report written.' : 'Saving the report…' }));
+    this.outcome.replaceChildren(
+      ...this.renderModel(result),
+      el('p', {
+        className: 'report-path',
+        text: this.setup?.readOnly ? 'Untrusted workspace: no report written.' : 'Saving the report…',
+      }),
+    );
     this.saved.result = result;
     this.saved.points = this.points.slice(-MAX_SAVED_POINTS);
     saveState(this.saved);
@@ -371,13 +508,25 @@ class TrainingView {
   private renderModel(result: TrainResult): HTMLElement[] {
     const weights = Object.entries(result.model.weights);
     if (weights.length === 0) return [];
-    const table = el('table', { className: 'weights' }, el('caption', { text: result.model.type === 'linear' ? 'Model (original units)' : 'Weights (original units)' }));
+    const table = el(
+      'table',
+      { className: 'weights' },
+      el('caption', {
+        text: result.model.type === 'linear' ? 'Model (original units)' : 'Weights (original units)',
+      }),
+    );
     const body = el('tbody');
     const equation = weights.map(([name, w]) => `${formatNumber(w)}·${name}`).join(' + ');
-    body.append(el('tr', {}, el('th', { text: 'bias' }), el('td', { text: formatNumber(result.model.bias, 6) })));
-    for (const [name, w] of weights.slice(0, 200)) body.append(el('tr', {}, el('th', { text: name }), el('td', { text: formatNumber(w, 6) })));
+    body.append(
+      el('tr', {}, el('th', { text: 'bias' }), el('td', { text: formatNumber(result.model.bias, 6) })),
+    );
+    for (const [name, w] of weights.slice(0, 200))
+      body.append(el('tr', {}, el('th', { text: name }), el('td', { text: formatNumber(w, 6) })));
     table.append(body);
-    const eq = el('p', { className: 'equation', text: `${this.setup?.dataset.target ?? 'y'} ≈ ${formatNumber(result.model.bias)} + ${equation}` });
+    const eq = el('p', {
+      className: 'equation',
+      text: `${this.setup?.dataset.target ?? 'y'} ≈ ${formatNumber(result.model.bias)} + ${equation}`,
+    });
     return [eq, table];
   }
 
@@ -388,7 +537,10 @@ class TrainingView {
     if (saved.backend) this.showBackend(saved.backend);
     if (saved.points) this.onPoints(saved.points);
     if (saved.result && saved.backend) this.showResult(saved.result, saved.backend);
-    if (saved.reportPath) this.outcome.querySelector('.report-path')?.replaceChildren(document.createTextNode(`Report saved: ${saved.reportPath}`));
+    if (saved.reportPath)
+      this.outcome
+        .querySelector('.report-path')
+        ?.replaceChildren(document.createTextNode(`Report saved: ${saved.reportPath}`));
     this.setStatus('Restored the last run. Press Start to train again.');
   }
 }

@@ -136,7 +136,8 @@ export class TrainingRun {
     return {
       signal: this.abort.signal,
       onReference: (optimum: { mse: number; loss: number }) => this.callbacks.onReference(optimum),
-      waitIfPaused: () => (this.paused ? new Promise<void>((resolve) => (this.resume = resolve)) : Promise.resolve()),
+      waitIfPaused: () =>
+        this.paused ? new Promise<void>((resolve) => (this.resume = resolve)) : Promise.resolve(),
       onProgress: (points: LossPoint[]) => {
         if (points.length === 0) return;
         this.samplesSeen = points[points.length - 1].samplesSeen;
@@ -154,12 +155,18 @@ export class TrainingRun {
     this.lastPost = now;
     if (this.pending.length === 0) return;
     // The host only needs the shape of the run for its status bar: send a bounded sample.
-    const points = this.pending.length > 200 ? this.pending.filter((_, i, a) => i % Math.ceil(a.length / 200) === 0 || i === a.length - 1) : this.pending;
+    const points =
+      this.pending.length > 200
+        ? this.pending.filter((_, i, a) => i % Math.ceil(a.length / 200) === 0 || i === a.length - 1)
+        : this.pending;
     postToHost({ type: 'progress', runId: this.setup.runId, points, samplesSeen: this.samplesSeen });
     this.pending = [];
   }
 
-  async trainBatch(features: LoadedColumn[], target: LoadedColumn): Promise<{ result: TrainResult; backend: BackendInfo }> {
+  async trainBatch(
+    features: LoadedColumn[],
+    target: LoadedColumn,
+  ): Promise<{ result: TrainResult; backend: BackendInfo }> {
     const backend = await this.prepareBackend();
     const result = await trainBatch({ features, target }, this.setup.config, this.hooks());
     this.flushProgress();
@@ -172,7 +179,12 @@ export class TrainingRun {
     let passes = 0;
     const result = await trainOnline(
       () => this.chunks.pass(passes++ > 0),
-      { features: dataset.features, target: dataset.target, featureKinds: dataset.featureKinds, targetKind: dataset.targetKind },
+      {
+        features: dataset.features,
+        target: dataset.target,
+        featureKinds: dataset.featureKinds,
+        targetKind: dataset.targetKind,
+      },
       this.setup.config,
       this.hooks(),
     );
@@ -192,4 +204,3 @@ export class TrainingRun {
     return info;
   }
 }
-

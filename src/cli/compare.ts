@@ -60,7 +60,12 @@ export interface ComparisonReport {
 }
 
 export async function runCompare(args: string[], io: CliIo): Promise<number> {
-  const { file, values, switches } = splitArguments(args, [...TRAINING_OPTIONS, 'online-passes', 'out-dir'], ['json', 'quiet'], COMPARE_USAGE);
+  const { file, values, switches } = splitArguments(
+    args,
+    [...TRAINING_OPTIONS, 'online-passes', 'out-dir'],
+    ['json', 'quiet'],
+    COMPARE_USAGE,
+  );
   const quiet = switches.has('quiet');
   const configs = compareConfigs(file, values);
   const absolute = path.isAbsolute(file) ? file : path.resolve(io.cwd, file);
@@ -78,7 +83,15 @@ export async function runCompare(args: string[], io: CliIo): Promise<number> {
         printer?.(points, done);
       };
       const started = performance.now();
-      const { report } = await trainAndReport({ absolute, cwd: io.cwd, columns, config, backend: configs.backend, started, onProgress });
+      const { report } = await trainAndReport({
+        absolute,
+        cwd: io.cwd,
+        columns,
+        config,
+        backend: configs.backend,
+        started,
+        onProgress,
+      });
       runs.push({ report, peakRssBytes: rss.stop() });
     }
 
@@ -86,9 +99,15 @@ export async function runCompare(args: string[], io: CliIo): Promise<number> {
     const entries: ComparisonRun[] = [];
     const shownPaths: string[] = [];
     for (const { report, peakRssBytes } of runs) {
-      const { written, shown } = await writeRunReport(io.cwd, report, path.join(outDir, `${timestamp()}-${report.mode}.json`));
+      const { written, shown } = await writeRunReport(
+        io.cwd,
+        report,
+        path.join(outDir, `${timestamp()}-${report.mode}.json`),
+      );
       shownPaths.push(shown);
-      entries.push(comparisonRun(report, path.relative(outDir, written).split(path.sep).join('/'), peakRssBytes));
+      entries.push(
+        comparisonRun(report, path.relative(outDir, written).split(path.sep).join('/'), peakRssBytes),
+      );
     }
     const [batch, online] = runs.map((r) => r.report);
     // The online run solves the normal equations over every row; batch only over its training split.
@@ -101,12 +120,15 @@ export async function runCompare(args: string[], io: CliIo): Promise<number> {
       runs: entries,
       ...(optimum ? { optimum } : {}),
     };
-    const comparisonPath = await writeReportAtomically(outDir, comparisonName, comparison, { workspaceRoot: io.cwd });
+    const comparisonPath = await writeReportAtomically(outDir, comparisonName, comparison, {
+      workspaceRoot: io.cwd,
+    });
 
     if (switches.has('json')) io.stdout(JSON.stringify(comparison, null, 2) + '\n');
     else if (!quiet) io.stdout(comparisonTable(comparison, shownPaths, displayPath(io.cwd, comparisonPath)));
     const diverged = runs.filter((r) => r.report.status === 'diverged');
-    for (const { report } of diverged) io.stderr(`csv-trainer: ${file}: ${report.mode}: ${report.message ?? 'training diverged'}\n`);
+    for (const { report } of diverged)
+      io.stderr(`csv-trainer: ${file}: ${report.mode}: ${report.message ?? 'training diverged'}\n`);
     return diverged.length > 0 ? EXIT_DIVERGED : EXIT_OK;
   } catch (error) {
     throw asCliError(error, file, absolute);
@@ -118,16 +140,37 @@ export async function runCompare(args: string[], io: CliIo): Promise<number> {
  * --online-passes as its number of passes. The validation split defaults to 0 here so that both
  * runs learn from the same rows and their train metrics and optimum are comparable.
  */
-function compareConfigs(file: string, values: Map<string, string>): { target: string; features?: string[]; backend: ReturnType<typeof trainingOptions>['backend']; batch: TrainConfig; online: TrainConfig } {
+function compareConfigs(
+  file: string,
+  values: Map<string, string>,
+): {
+  target: string;
+  features?: string[];
+  backend: ReturnType<typeof trainingOptions>['backend'];
+  batch: TrainConfig;
+  online: TrainConfig;
+} {
   requireTarget(file, values, COMPARE_USAGE);
   const batchValues = new Map(values);
   if (!batchValues.has('validation-split')) batchValues.set('validation-split', '0');
   const batch = trainingOptions(file, batchValues, 'batch');
-  const passes = optionReader(file, values).number('online-passes', 1, (n) => n >= 1 && n <= 100000, 'an integer from 1 to 100000', true);
+  const passes = optionReader(file, values).number(
+    'online-passes',
+    1,
+    (n) => n >= 1 && n <= 100000,
+    'an integer from 1 to 100000',
+    true,
+  );
   const onlineValues = new Map(values);
   onlineValues.set('epochs', String(passes));
   const online = trainingOptions(file, onlineValues, 'online');
-  return { target: batch.target, features: batch.features, backend: batch.backend, batch: batch.config, online: online.config };
+  return {
+    target: batch.target,
+    features: batch.features,
+    backend: batch.backend,
+    batch: batch.config,
+    online: online.config,
+  };
 }
 
 function comparisonRun(report: RunReport, reportPath: string, peakRssBytes: number): ComparisonRun {
@@ -175,13 +218,29 @@ function rssSampler(): { sample(): void; stop(): number } {
 
 // ---- The table ----
 
-function comparisonTable(comparison: ComparisonReport, reportPaths: string[], comparisonPath: string): string {
+function comparisonTable(
+  comparison: ComparisonReport,
+  reportPaths: string[],
+  comparisonPath: string,
+): string {
   const regression = comparison.runs.every((run) => 'mse' in run.metrics.train);
   const metricHeads = regression ? ['train MSE', 'RMSE', 'R²'] : ['log-loss', 'accuracy'];
-  const header = ['mode', 'status', ...metricHeads, 'samples/s', 'peak RSS', 'to 1% of opt.', 'backend', 'report'];
+  const header = [
+    'mode',
+    'status',
+    ...metricHeads,
+    'samples/s',
+    'peak RSS',
+    'to 1% of opt.',
+    'backend',
+    'report',
+  ];
   const rows = comparison.runs.map((run, index) => {
     const train = run.metrics.train;
-    const metricCells = 'mse' in train ? [formatNumber(train.mse), formatNumber(train.rmse), formatNumber(train.r2)] : [formatNumber(train.logLoss), `${(train.accuracy * 100).toFixed(2)}%`];
+    const metricCells =
+      'mse' in train
+        ? [formatNumber(train.mse), formatNumber(train.rmse), formatNumber(train.r2)]
+        : [formatNumber(train.logLoss), `${(train.accuracy * 100).toFixed(2)}%`];
     return [
       run.mode,
       run.status,
@@ -193,9 +252,19 @@ function comparisonTable(comparison: ComparisonReport, reportPaths: string[], co
       reportPaths[index],
     ];
   });
-  const widths = header.map((head, column) => Math.max(head.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
-  const lines = [`${comparison.dataset.path}: ${comparison.dataset.rows} rows`, line(header), ...rows.map(line)];
+  const widths = header.map((head, column) =>
+    Math.max(head.length, ...rows.map((row) => row[column].length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
+  const lines = [
+    `${comparison.dataset.path}: ${comparison.dataset.rows} rows`,
+    line(header),
+    ...rows.map(line),
+  ];
   if (comparison.optimum) lines.push(`least-squares optimum: MSE ${formatNumber(comparison.optimum.mse)}`);
   lines.push(`comparison: ${comparisonPath}`);
   return lines.join('\n') + '\n';

@@ -55,7 +55,15 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
   try {
     const columns = await resolveColumns(file, absolute, parsed.target, parsed.features, parsed.config);
     const progress = io.stderrIsTTY && !parsed.quiet ? progressPrinter(io) : undefined;
-    const { report, result } = await trainAndReport({ absolute, cwd: io.cwd, columns, config: parsed.config, backend: parsed.backend, started, onProgress: progress });
+    const { report, result } = await trainAndReport({
+      absolute,
+      cwd: io.cwd,
+      columns,
+      config: parsed.config,
+      backend: parsed.backend,
+      started,
+      onProgress: progress,
+    });
     const outPath = parsed.out ? path.resolve(io.cwd, parsed.out) : undefined;
     const { shown } = await writeRunReport(io.cwd, report, outPath);
     if (!parsed.quiet) io.stdout(summary(report, shown));
@@ -80,23 +88,39 @@ export interface RunColumns {
 }
 
 /** Checks the file, the target and the features against a sample of the file; bad input is a UsageError. */
-export async function resolveColumns(file: string, absolute: string, target: string, features: string[] | undefined, config: TrainConfig): Promise<RunColumns> {
+export async function resolveColumns(
+  file: string,
+  absolute: string,
+  target: string,
+  features: string[] | undefined,
+  config: TrainConfig,
+): Promise<RunColumns> {
   const fail = (message: string): never => {
     throw new UsageError(`${file}: ${message}`);
   };
   if (!existsSync(absolute)) fail('no such file');
   const { columns, wholeFile } = await sampleColumnTypes(absolute);
   const byName = new Map(columns.map((c) => [c.name, c]));
-  const targetProfile = byName.get(target) ?? fail(`unknown target column "${target}" (columns: ${columns.map((c) => c.name).join(', ')})`);
+  const targetProfile =
+    byName.get(target) ??
+    fail(`unknown target column "${target}" (columns: ${columns.map((c) => c.name).join(', ')})`);
   const targetKind = targetKindFor(config, targetProfile, fail);
   const task = resolveTask(config, targetKind);
   // On a sample that is the whole file this is exact; otherwise the engine checks at the end.
   if (task.kind === 'classification' && wholeFile && targetProfile.distinct < 2)
-    fail(`target "${target}" has ${targetProfile.distinct === 0 ? 'no values' : 'one class'}; classification needs at least two`);
-  const featureNames = features ?? columns.filter((c) => c.name !== target && (c.type === 'number' || c.type === 'integer')).map((c) => c.name);
+    fail(
+      `target "${target}" has ${targetProfile.distinct === 0 ? 'no values' : 'one class'}; classification needs at least two`,
+    );
+  const featureNames =
+    features ??
+    columns
+      .filter((c) => c.name !== target && (c.type === 'number' || c.type === 'integer'))
+      .map((c) => c.name);
   if (featureNames.length === 0) fail('no numeric feature columns (name them with --features)');
   const featureRequests: ColumnRequest[] = featureNames.map((name) => {
-    const profile = byName.get(name) ?? fail(`unknown feature column "${name}" (columns: ${columns.map((c) => c.name).join(', ')})`);
+    const profile =
+      byName.get(name) ??
+      fail(`unknown feature column "${name}" (columns: ${columns.map((c) => c.name).join(', ')})`);
     if (name === target) fail(`column "${name}" is both the target and a feature`);
     return { name, kind: featureKindFor(profile, fail) };
   });
@@ -117,11 +141,20 @@ export interface RunRequest {
 }
 
 /** Reads the file (hashing it on the way), trains in config.mode and builds the validated report. */
-export async function trainAndReport(request: RunRequest): Promise<{ report: RunReport; result: TrainResult }> {
+export async function trainAndReport(
+  request: RunRequest,
+): Promise<{ report: RunReport; result: TrainResult }> {
   const { absolute, columns, config } = request;
   const { featureNames, featureRequests, targetKind } = columns;
   const requests = [...featureRequests, { name: columns.target, kind: targetKind }];
-  const backend = await selectBackend(request.backend, { browser: false, wasmPath: wasmDirectory(), workload: config.mode === 'batch' && (config.model === 'mlp' || config.model === 'softmax') ? 'batch' : 'per-sample' });
+  const backend = await selectBackend(request.backend, {
+    browser: false,
+    wasmPath: wasmDirectory(),
+    workload:
+      config.mode === 'batch' && (config.model === 'mlp' || config.model === 'softmax')
+        ? 'batch'
+        : 'per-sample',
+  });
   const progress = request.onProgress;
   const hash = createHash('sha256');
   const totalBytes = await fileSize(absolute);
@@ -131,16 +164,26 @@ export async function trainAndReport(request: RunRequest): Promise<{ report: Run
     const loaded = await loadColumns(hashing(fileChunksSync(absolute), hash), requests, { totalBytes });
     rows = loaded.rows + loaded.skippedRows;
     const [target, ...reversedFeatures] = [...loaded.columns].reverse();
-    result = await trainBatch({ features: reversedFeatures.reverse(), target }, config, { onProgress: progress });
+    result = await trainBatch({ features: reversedFeatures.reverse(), target }, config, {
+      onProgress: progress,
+    });
     result.rowsSkipped += loaded.skippedRows;
   } else {
     let pass = 0;
     const open = () => {
       pass++;
       const bytes = fileChunksSync(absolute);
-      return readRowChunks(pass === 1 ? hashing(bytes, hash) : bytes, requests, { chunkRows: ONLINE_CHUNK_ROWS, totalBytes });
+      return readRowChunks(pass === 1 ? hashing(bytes, hash) : bytes, requests, {
+        chunkRows: ONLINE_CHUNK_ROWS,
+        totalBytes,
+      });
     };
-    const layout = { features: featureNames, target: columns.target, featureKinds: featureRequests.map((r) => r.kind), targetKind };
+    const layout = {
+      features: featureNames,
+      target: columns.target,
+      featureKinds: featureRequests.map((r) => r.kind),
+      targetKind,
+    };
     result = await trainOnline(open, layout, config, { onProgress: progress });
     rows = result.rowsUsed + result.rowsSkipped;
   }
@@ -162,14 +205,21 @@ export async function trainAndReport(request: RunRequest): Promise<{ report: Run
     durationMs: performance.now() - request.started,
   });
   const problems = validateReport(report);
-  if (problems.length > 0) throw new Error(`the run report does not match its schema: ${problems.slice(0, 3).join('; ')}`);
+  if (problems.length > 0)
+    throw new Error(`the run report does not match its schema: ${problems.slice(0, 3).join('; ')}`);
   return { report, result };
 }
 
 /** Writes the report to outPath, or to the default reports folder, never replacing a file. */
-export async function writeRunReport(cwd: string, report: RunReport, outPath?: string): Promise<{ written: string; shown: string }> {
+export async function writeRunReport(
+  cwd: string,
+  report: RunReport,
+  outPath?: string,
+): Promise<{ written: string; shown: string }> {
   const target = outPath ?? path.join(cwd, DEFAULT_REPORTS_FOLDER, `${timestamp()}-${report.mode}.json`);
-  const written = await writeReportAtomically(path.dirname(target), path.basename(target), report, { workspaceRoot: cwd });
+  const written = await writeReportAtomically(path.dirname(target), path.basename(target), report, {
+    workspaceRoot: cwd,
+  });
   return { written, shown: displayPath(cwd, written) };
 }
 
@@ -184,8 +234,10 @@ export function asCliError(error: unknown, file: string, absolute: string): unkn
   if (error instanceof TrainingInputError) return new UsageError(`${file}: ${error.message}`);
   if (error instanceof ReportFolderError) return new UsageError(error.message);
   if (error instanceof CsvError) {
-    const where = error.line !== undefined ? `:${error.line}${error.column !== undefined ? `:${error.column}` : ''}` : '';
-    const message = error.code === 'io' ? error.message.replace(absolute, file) : `${file}${where}: ${error.message}`;
+    const where =
+      error.line !== undefined ? `:${error.line}${error.column !== undefined ? `:${error.column}` : ''}` : '';
+    const message =
+      error.code === 'io' ? error.message.replace(absolute, file) : `${file}${where}: ${error.message}`;
     return new CsvError(error.code, message, error.line, error.column);
   }
   return error;
@@ -194,18 +246,47 @@ export function asCliError(error: unknown, file: string, absolute: string): unkn
 // ---- Arguments ----
 
 function parseArguments(args: string[]): TrainArguments {
-  const { file, values, switches } = splitArguments(args, [...TRAINING_OPTIONS, 'mode', 'out'], ['quiet'], USAGE);
+  const { file, values, switches } = splitArguments(
+    args,
+    [...TRAINING_OPTIONS, 'mode', 'out'],
+    ['quiet'],
+    USAGE,
+  );
   requireTarget(file, values, USAGE);
   if (!values.has('mode')) throw new UsageError(`${file}: --mode batch|online is required`);
   const mode = optionReader(file, values).choice('mode', ['batch', 'online'] as const, 'batch');
-  return { file, ...trainingOptions(file, values, mode), out: values.get('out'), quiet: switches.has('quiet') };
+  return {
+    file,
+    ...trainingOptions(file, values, mode),
+    out: values.get('out'),
+    quiet: switches.has('quiet'),
+  };
 }
 
 /** The options that configure training, shared by `train` and `compare`. */
-export const TRAINING_OPTIONS = ['target', 'features', 'model', 'hidden', 'lr', 'batch-size', 'epochs', 'seed', 'shuffle', 'normalize', 'bias', 'validation-split', 'backend'] as const;
+export const TRAINING_OPTIONS = [
+  'target',
+  'features',
+  'model',
+  'hidden',
+  'lr',
+  'batch-size',
+  'epochs',
+  'seed',
+  'shuffle',
+  'normalize',
+  'bias',
+  'validation-split',
+  'backend',
+] as const;
 
 /** `--name value` and `--name=value` options, bare switches and exactly one FILE; anything else is a UsageError. */
-export function splitArguments(args: string[], valueOptions: readonly string[], switchOptions: readonly string[], usage: string): { file: string; values: Map<string, string>; switches: Set<string> } {
+export function splitArguments(
+  args: string[],
+  valueOptions: readonly string[],
+  switchOptions: readonly string[],
+  usage: string,
+): { file: string; values: Map<string, string>; switches: Set<string> } {
   const values = new Map<string, string>();
   const switches = new Set<string>();
   const files: string[] = [];
@@ -227,7 +308,10 @@ export function splitArguments(args: string[], valueOptions: readonly string[], 
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
     values.set(name, value);
   }
-  if (files.length !== 1) throw new UsageError(files.length === 0 ? `missing FILE\n${usage}` : `one FILE only (got ${files.join(', ')})`);
+  if (files.length !== 1)
+    throw new UsageError(
+      files.length === 0 ? `missing FILE\n${usage}` : `one FILE only (got ${files.join(', ')})`,
+    );
   return { file: files[0], values, switches };
 }
 
@@ -247,24 +331,42 @@ export function optionReader(file: string, values: Map<string, string>) {
     if (value === undefined) return fallback;
     return (options as readonly string[]).includes(value) ? (value as T) : bad(flag, options.join(' or '));
   };
-  const number = (flag: string, fallback: number, valid: (n: number) => boolean, expected: string, integer = false): number => {
+  const number = (
+    flag: string,
+    fallback: number,
+    valid: (n: number) => boolean,
+    expected: string,
+    integer = false,
+  ): number => {
     const value = values.get(flag);
     if (value === undefined) return fallback;
     const n = value.trim() === '' ? NaN : Number(value);
     return Number.isFinite(n) && (!integer || Number.isInteger(n)) && valid(n) ? n : bad(flag, expected);
   };
-  const flag = (name: string, fallback: boolean): boolean => choice(name, ['true', 'false'] as const, fallback ? 'true' : 'false') === 'true';
+  const flag = (name: string, fallback: boolean): boolean =>
+    choice(name, ['true', 'false'] as const, fallback ? 'true' : 'false') === 'true';
   return { bad, choice, number, flag };
 }
 
 /** The training configuration for `mode` from the TRAINING_OPTIONS in `values`. */
-export function trainingOptions(file: string, values: Map<string, string>, mode: TrainConfig['mode']): Pick<TrainArguments, 'target' | 'features' | 'config' | 'backend'> {
+export function trainingOptions(
+  file: string,
+  values: Map<string, string>,
+  mode: TrainConfig['mode'],
+): Pick<TrainArguments, 'target' | 'features' | 'config' | 'backend'> {
   const target = requireTarget(file, values, USAGE);
   const { bad, choice, number, flag } = optionReader(file, values);
-  const features = values.has('features') ? values.get('features')!.split(',').map((f) => f.trim()) : undefined;
-  if (features && (features.length === 0 || features.some((f) => f === ''))) bad('features', 'a comma-separated list of column names');
+  const features = values.has('features')
+    ? values
+        .get('features')!
+        .split(',')
+        .map((f) => f.trim())
+    : undefined;
+  if (features && (features.length === 0 || features.some((f) => f === '')))
+    bad('features', 'a comma-separated list of column names');
   const hiddenText = values.get('hidden');
-  const hidden = hiddenText === undefined ? DEFAULT_CONFIG.hidden : hiddenText.split(',').map((h) => Number(h.trim()));
+  const hidden =
+    hiddenText === undefined ? DEFAULT_CONFIG.hidden : hiddenText.split(',').map((h) => Number(h.trim()));
   if (hidden.some((h) => !Number.isInteger(h) || h < 1 || h > 4096)) bad('hidden', 'layer sizes like 64,64');
   const config: TrainConfig = {
     ...DEFAULT_CONFIG,
@@ -272,14 +374,40 @@ export function trainingOptions(file: string, values: Map<string, string>, mode:
     model: choice('model', ['linear', 'logistic', 'softmax', 'mlp'] as const, 'linear'),
     hidden,
     learningRate: number('lr', DEFAULT_CONFIG.learningRate, (n) => n > 0 && n <= 10, 'a number in (0, 10]'),
-    batchSize: number('batch-size', DEFAULT_CONFIG.batchSize, (n) => n >= 1 && n <= 1048576, 'an integer from 1 to 1048576', true),
-    epochs: number('epochs', mode === 'online' ? 1 : DEFAULT_CONFIG.epochs, (n) => n >= 1 && n <= 100000, 'an integer from 1 to 100000', true),
-    seed: number('seed', DEFAULT_CONFIG.seed, (n) => n >= 0 && n <= 4294967295, 'an integer from 0 to 4294967295', true),
+    batchSize: number(
+      'batch-size',
+      DEFAULT_CONFIG.batchSize,
+      (n) => n >= 1 && n <= 1048576,
+      'an integer from 1 to 1048576',
+      true,
+    ),
+    epochs: number(
+      'epochs',
+      mode === 'online' ? 1 : DEFAULT_CONFIG.epochs,
+      (n) => n >= 1 && n <= 100000,
+      'an integer from 1 to 100000',
+      true,
+    ),
+    seed: number(
+      'seed',
+      DEFAULT_CONFIG.seed,
+      (n) => n >= 0 && n <= 4294967295,
+      'an integer from 0 to 4294967295',
+      true,
+    ),
     // Online training keeps the stream's order by definition.
     shuffle: mode === 'online' ? false : flag('shuffle', true),
     normalize: choice('normalize', ['standard', 'none'] as const, 'standard'),
     bias: flag('bias', true),
-    validationSplit: mode === 'online' ? 0 : number('validation-split', DEFAULT_CONFIG.validationSplit, (n) => n >= 0 && n <= 0.9, 'a number from 0 to 0.9'),
+    validationSplit:
+      mode === 'online'
+        ? 0
+        : number(
+            'validation-split',
+            DEFAULT_CONFIG.validationSplit,
+            (n) => n >= 0 && n <= 0.9,
+            'a number from 0 to 0.9',
+          ),
   };
   return { target, features, config, backend: choice('backend', ['auto', 'cpu', 'wasm'] as const, 'auto') };
 }
@@ -311,7 +439,10 @@ function targetKindFor(config: TrainConfig, profile: ColumnProfile, fail: (m: st
   const numeric = profile.type === 'number' || profile.type === 'integer';
   if (profile.type === 'empty') fail(`target "${profile.name}" is empty`);
   if (config.model === 'linear' || (config.model === 'mlp' && numeric)) {
-    if (!numeric) fail(`target "${profile.name}" is ${profile.type}, not numeric; regression needs a numeric target (try --model logistic or softmax)`);
+    if (!numeric)
+      fail(
+        `target "${profile.name}" is ${profile.type}, not numeric; regression needs a numeric target (try --model logistic or softmax)`,
+      );
     return 'numeric';
   }
   return 'category';
@@ -327,7 +458,9 @@ function featureKindFor(profile: ColumnProfile, fail: (m: string) => never): Col
     case 'text':
       return 'category';
     default:
-      return fail(`feature "${profile.name}" is ${profile.type}; only numeric and categorical features are supported`);
+      return fail(
+        `feature "${profile.name}" is ${profile.type}; only numeric and categorical features are supported`,
+      );
   }
 }
 
@@ -346,14 +479,20 @@ function wasmDirectory(): string | undefined {
   const bundled = path.join(__dirname, 'wasm');
   if (existsSync(path.join(bundled, 'tfjs-backend-wasm.wasm'))) return bundled + path.sep;
   try {
-    return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+    return (
+      path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') +
+      path.sep
+    );
   } catch {
     return undefined;
   }
 }
 
 export function timestamp(date = new Date()): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
 }
 
 export function progressPrinter(io: CliIo): (points: LossPoint[], done?: boolean) => void {
@@ -367,21 +506,36 @@ export function progressPrinter(io: CliIo): (points: LossPoint[], done?: boolean
     const now = performance.now();
     if (!point || now - last < 200) return;
     last = now;
-    io.stderr(`\r  epoch ${point.epoch + 1}  samples ${point.samplesSeen}  loss ${point.loss.toPrecision(5)}${point.validationLoss !== undefined ? `  val ${point.validationLoss.toPrecision(5)}` : ''}   `);
+    io.stderr(
+      `\r  epoch ${point.epoch + 1}  samples ${point.samplesSeen}  loss ${point.loss.toPrecision(5)}${point.validationLoss !== undefined ? `  val ${point.validationLoss.toPrecision(5)}` : ''}   `,
+    );
   };
 }
 
 function summary(report: ReturnType<typeof buildReport>, written: string): string {
-  const lines = [`${report.status}: ${report.config.model} ${report.mode}, ${report.dataset.rowsUsed} rows (${report.dataset.rowsSkipped} skipped), backend ${report.backend.name}`];
+  const lines = [
+    `${report.status}: ${report.config.model} ${report.mode}, ${report.dataset.rowsUsed} rows (${report.dataset.rowsSkipped} skipped), backend ${report.backend.name}`,
+  ];
   if (report.model.type === 'linear' || report.model.type === 'logistic') {
     const terms = Object.entries(report.model.weights).map(([name, w]) => `${formatNumber(w)}·${name}`);
-    lines.push(`  ${report.model.type === 'linear' ? 'y' : 'logit'} = ${formatNumber(report.model.bias)} + ${terms.join(' + ')}`);
+    lines.push(
+      `  ${report.model.type === 'linear' ? 'y' : 'logit'} = ${formatNumber(report.model.bias)} + ${terms.join(' + ')}`,
+    );
   }
   const metric = (name: string, m: (typeof report.metrics)['train'] | undefined) =>
-    m ? `  ${name}: ${'mse' in m ? `MSE ${formatNumber(m.mse)}  RMSE ${formatNumber(m.rmse)}  R² ${formatNumber(m.r2)}` : `log-loss ${formatNumber(m.logLoss)}  accuracy ${(m.accuracy * 100).toFixed(2)}%`}` : undefined;
-  for (const line of [metric('train', report.metrics.train), metric('validation', report.metrics.validation), metric('progressive', report.metrics.progressive)]) if (line) lines.push(line);
+    m
+      ? `  ${name}: ${'mse' in m ? `MSE ${formatNumber(m.mse)}  RMSE ${formatNumber(m.rmse)}  R² ${formatNumber(m.r2)}` : `log-loss ${formatNumber(m.logLoss)}  accuracy ${(m.accuracy * 100).toFixed(2)}%`}`
+      : undefined;
+  for (const line of [
+    metric('train', report.metrics.train),
+    metric('validation', report.metrics.validation),
+    metric('progressive', report.metrics.progressive),
+  ])
+    if (line) lines.push(line);
   if (report.optimum) lines.push(`  least-squares optimum: MSE ${formatNumber(report.optimum.mse)}`);
-  lines.push(`  ${Math.round(report.timing.samplesPerSecond).toLocaleString('en-US')} samples/s of training, ${(report.timing.durationMs / 1000).toFixed(2)} s in all`);
+  lines.push(
+    `  ${Math.round(report.timing.samplesPerSecond).toLocaleString('en-US')} samples/s of training, ${(report.timing.durationMs / 1000).toFixed(2)} s in all`,
+  );
   lines.push(`  report: ${written}`);
   return lines.join('\n') + '\n';
 }

@@ -26,7 +26,8 @@ export async function resolveCsvUri(arg: unknown, title: string): Promise<vscode
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active && CSV_EXTENSION.test(active.path)) return active;
   const activeTab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  if (activeTab instanceof vscode.TabInputText && CSV_EXTENSION.test(activeTab.uri.path)) return activeTab.uri;
+  if (activeTab instanceof vscode.TabInputText && CSV_EXTENSION.test(activeTab.uri.path))
+    return activeTab.uri;
   const files = await vscode.workspace.findFiles('**/*.{csv,tsv,CSV,TSV}', '**/node_modules/**', 500);
   if (files.length === 0) {
     void vscode.window.showInformationMessage('CSV Trainer: no CSV files in this workspace.');
@@ -56,16 +57,26 @@ async function pickColumns(
 ): Promise<{ target: ColumnSummary; features: ColumnSummary[] } | undefined> {
   const usable = columns.filter((c) => c.kind);
   const preferredTarget = usable.find((c) => c.name === remembered?.target) ?? defaultTarget(usable);
-  const targetItems = usable.map((c) => ({ label: c.name, description: c.type, column: c, picked: c === preferredTarget }));
+  const targetItems = usable.map((c) => ({
+    label: c.name,
+    description: c.type,
+    column: c,
+    picked: c === preferredTarget,
+  }));
   // Put the suggested target first so Enter accepts it.
   targetItems.sort((a, b) => Number(b.picked) - Number(a.picked));
-  const targetPick = await vscode.window.showQuickPick(targetItems, { title: 'CSV Trainer: target column (what to predict)', placeHolder: preferredTarget ? `Suggested: ${preferredTarget.name}` : undefined });
+  const targetPick = await vscode.window.showQuickPick(targetItems, {
+    title: 'CSV Trainer: target column (what to predict)',
+    placeHolder: preferredTarget ? `Suggested: ${preferredTarget.name}` : undefined,
+  });
   if (!targetPick) return undefined;
   const target = targetPick.column;
   const rememberedFeatures = remembered?.target === target.name ? remembered.features : undefined;
-  const suggested = new Set((rememberedFeatures ?? defaultFeatures(usable, target.name).map((c) => c.name)));
+  const suggested = new Set(rememberedFeatures ?? defaultFeatures(usable, target.name).map((c) => c.name));
   const featurePick = await vscode.window.showQuickPick(
-    usable.filter((c) => c !== target).map((c) => ({ label: c.name, description: c.type, column: c, picked: suggested.has(c.name) })),
+    usable
+      .filter((c) => c !== target)
+      .map((c) => ({ label: c.name, description: c.type, column: c, picked: suggested.has(c.name) })),
     { title: `CSV Trainer: features to predict ${target.name} from`, canPickMany: true },
   );
   if (!featurePick || featurePick.length === 0) return undefined;
@@ -80,7 +91,8 @@ export async function runTrainCommand(
 ): Promise<RunReport | undefined> {
   const interactive = options?.interactive ?? true;
   try {
-    if (options !== undefined && (typeof options !== 'object' || options === null)) throw new UserInputError('the options argument must be an object');
+    if (options !== undefined && (typeof options !== 'object' || options === null))
+      throw new UserInputError('the options argument must be an object');
     const csvUri = await resolveCsvUri(uriArg, `Train (${mode})`);
     if (!csvUri) return undefined;
     const displayPath = vscode.workspace.asRelativePath(csvUri);
@@ -91,32 +103,61 @@ export async function runTrainCommand(
     let features: ColumnSummary[];
     if (options?.target !== undefined) {
       target = columns.find((c) => c.name === options.target);
-      if (!target) throw new UserInputError(`${displayPath}: no column "${String(options.target)}"; columns are ${columns.map((c) => c.name).join(', ')}`);
+      if (!target)
+        throw new UserInputError(
+          `${displayPath}: no column "${String(options.target)}"; columns are ${columns.map((c) => c.name).join(', ')}`,
+        );
       const names = options.features ?? defaultFeatures(columns, target.name).map((c) => c.name);
-      if (!Array.isArray(names) || names.length === 0) throw new UserInputError(`${displayPath}: no feature columns to train on`);
+      if (!Array.isArray(names) || names.length === 0)
+        throw new UserInputError(`${displayPath}: no feature columns to train on`);
       features = names.map((name) => {
         const column = columns.find((c) => c.name === name);
-        if (!column) throw new UserInputError(`${displayPath}: no feature column "${String(name)}"; columns are ${columns.map((c) => c.name).join(', ')}`);
-        if (!column.kind) throw new UserInputError(`${displayPath}: column "${name}" is ${column.type}, not usable as a feature`);
+        if (!column)
+          throw new UserInputError(
+            `${displayPath}: no feature column "${String(name)}"; columns are ${columns.map((c) => c.name).join(', ')}`,
+          );
+        if (!column.kind)
+          throw new UserInputError(
+            `${displayPath}: column "${name}" is ${column.type}, not usable as a feature`,
+          );
         return column;
       });
     } else {
-      const remembered = services.workspaceState.get<{ target?: string; features?: string[] }>(rememberKey(csvUri));
+      const remembered = services.workspaceState.get<{ target?: string; features?: string[] }>(
+        rememberKey(csvUri),
+      );
       const picked = await pickColumns(columns, remembered);
       if (!picked) return undefined;
       ({ target, features } = picked);
-      await services.workspaceState.update(rememberKey(csvUri), { target: target.name, features: features.map((f) => f.name) });
+      await services.workspaceState.update(rememberKey(csvUri), {
+        target: target.name,
+        features: features.map((f) => f.name),
+      });
     }
-    if (!target.kind) throw new UserInputError(`${displayPath}: column "${target.name}" is ${target.type}, not usable as a target`);
+    if (!target.kind)
+      throw new UserInputError(
+        `${displayPath}: column "${target.name}" is ${target.type}, not usable as a target`,
+      );
 
-    const { target: _target, features: _features, backend, interactive: _interactive, ...overrides } = options ?? {};
+    const {
+      target: _target,
+      features: _features,
+      backend,
+      interactive: _interactive,
+      ...overrides
+    } = options ?? {};
     const config: TrainConfig = { ...settings.defaults, model: defaultModel(target), ...overrides, mode };
     const configError = trainConfigCheck(config, 'options');
     if (configError) throw new UserInputError(configError);
     if (config.model === 'linear' && target.kind !== 'numeric') {
-      throw new UserInputError(`${displayPath}: target "${target.name}" is ${target.type}, not numeric; use the logistic or softmax model`);
+      throw new UserInputError(
+        `${displayPath}: target "${target.name}" is ${target.type}, not numeric; use the logistic or softmax model`,
+      );
     }
-    const targetKind = config.model === 'linear' || (config.model === 'mlp' && target.kind === 'numeric') ? 'numeric' : 'category';
+    const targetKind =
+      config.model === 'linear' || (config.model === 'mlp' && target.kind === 'numeric')
+        ? 'numeric'
+        : 'category';
     const dataset: DatasetSummary = {
       path: displayPath,
       target: target.name,

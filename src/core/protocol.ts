@@ -79,7 +79,24 @@ export interface SavedMessage {
   note?: string;
 }
 
-export type HostToWebview = InitMessage | BatchDataMessage | ChunkMessage | DataErrorMessage | ControlMessage | SavedMessage;
+/** A saved run to show (Open Run Report): the panel draws it like a finished run, read-only. */
+export interface ShowRunMessage {
+  type: 'showRun';
+  setup: RunSetup;
+  result: TrainResult;
+  backend: BackendInfo;
+  reportPath: string;
+  createdAt: string;
+}
+
+export type HostToWebview =
+  | InitMessage
+  | BatchDataMessage
+  | ChunkMessage
+  | DataErrorMessage
+  | ControlMessage
+  | SavedMessage
+  | ShowRunMessage;
 
 // ---- webview → host -------------------------------------------------------------------------
 
@@ -191,14 +208,22 @@ const webviewMessageChecks: { [K in WebviewToHost['type']]: Check } = {
   progress: shape({ runId, points: arrayOf(lossPointCheck, MAX_POINTS_PER_MESSAGE), samplesSeen: num(0) }),
   // The result's content is checked in depth by the report's schema validation when the host
   // builds the report; here only its outline.
-  finished: shape({ runId, result: shape({ status: oneOf('completed', 'stopped', 'diverged', 'failed') }), backend: backendInfoCheck, peakBytes: num(0) }),
+  finished: shape({
+    runId,
+    result: shape({ status: oneOf('completed', 'stopped', 'diverged', 'failed') }),
+    backend: backendInfoCheck,
+    peakBytes: num(0),
+  }),
   failed: shape({ runId, message: str(2000) }),
   state: shape({ state: oneOf('running', 'paused', 'idle') }),
 };
 
 /** Returns the message typed, or an error saying what is wrong with it. */
-export function parseWebviewMessage(value: unknown): { ok: true; message: WebviewToHost } | { ok: false; error: string } {
-  if (!isObject(value) || typeof value.type !== 'string') return { ok: false, error: 'message without a type' };
+export function parseWebviewMessage(
+  value: unknown,
+): { ok: true; message: WebviewToHost } | { ok: false; error: string } {
+  if (!isObject(value) || typeof value.type !== 'string')
+    return { ok: false, error: 'message without a type' };
   const check = Object.prototype.hasOwnProperty.call(webviewMessageChecks, value.type)
     ? webviewMessageChecks[value.type as WebviewToHost['type']]
     : undefined;
@@ -236,18 +261,47 @@ const loadedColumnCheck: Check = (v, p) => {
 };
 const hostMessageChecks: { [K in HostToWebview['type']]: Check } = {
   init: shape({ setup: setupCheck, wasmBase: str() }),
-  batchData: shape({ runId, features: arrayOf(loadedColumnCheck, 10_000), target: loadedColumnCheck, rowsSkipped: int(0) }),
+  batchData: shape({
+    runId,
+    features: arrayOf(loadedColumnCheck, 10_000),
+    target: loadedColumnCheck,
+    rowsSkipped: int(0),
+  }),
   chunk: (v, p) =>
     isObject(v) && v.chunk === null
       ? shape({ runId, inReplyTo: int(0) })(v, p)
-      : shape({ runId, inReplyTo: int(0), chunk: shape({ rows: int(0), width: int(1), values: typedArray(Float64Array), firstLine: int(0), skippedRows: int(0) }) })(v, p),
+      : shape({
+          runId,
+          inReplyTo: int(0),
+          chunk: shape({
+            rows: int(0),
+            width: int(1),
+            values: typedArray(Float64Array),
+            firstLine: int(0),
+            skippedRows: int(0),
+          }),
+        })(v, p),
   dataError: shape({ runId, message: str(2000) }),
   control: shape({ action: oneOf('pause', 'resume', 'stop') }),
   saved: shape({ runId, reportPath: optional(str()), note: optional(str(2000)) }),
+  // the host validated the whole report against its schema before sending it
+  showRun: shape({
+    setup: setupCheck,
+    result: shape({
+      status: oneOf('completed', 'stopped', 'diverged', 'failed'),
+      history: arrayOf(lossPointCheck),
+    }),
+    backend: backendInfoCheck,
+    reportPath: str(),
+    createdAt: str(100),
+  }),
 };
 
-export function parseHostMessage(value: unknown): { ok: true; message: HostToWebview } | { ok: false; error: string } {
-  if (!isObject(value) || typeof value.type !== 'string') return { ok: false, error: 'message without a type' };
+export function parseHostMessage(
+  value: unknown,
+): { ok: true; message: HostToWebview } | { ok: false; error: string } {
+  if (!isObject(value) || typeof value.type !== 'string')
+    return { ok: false, error: 'message without a type' };
   const check = Object.prototype.hasOwnProperty.call(hostMessageChecks, value.type)
     ? hostMessageChecks[value.type as HostToWebview['type']]
     : undefined;

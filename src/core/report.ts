@@ -48,8 +48,14 @@ const list = <S extends Schema<unknown>>(items: S, maxItems?: number): Schema<In
   items,
   ...(maxItems ? { maxItems } : {}),
 });
-const record = <S extends Schema<unknown>>(values: S): Schema<Record<string, Infer<S>>> => ({ type: 'object', additionalProperties: values });
-const either = <A extends Schema<unknown>, B extends Schema<unknown>>(a: A, b: B): Schema<Infer<A> | Infer<B>> => ({ anyOf: [a, b] });
+const record = <S extends Schema<unknown>>(values: S): Schema<Record<string, Infer<S>>> => ({
+  type: 'object',
+  additionalProperties: values,
+});
+const either = <A extends Schema<unknown>, B extends Schema<unknown>>(
+  a: A,
+  b: B,
+): Schema<Infer<A> | Infer<B>> => ({ anyOf: [a, b] });
 function object<R extends Shape, O extends Shape = Record<never, never>>(
   required: R,
   optional?: O,
@@ -68,8 +74,16 @@ function object<R extends Shape, O extends Shape = Record<never, never>>(
 
 export const MAX_HISTORY_POINTS = 1000;
 
-const regressionMetrics = object({ mse: finite({ minimum: 0 }), rmse: finite({ minimum: 0 }), r2: finite() }, {}, 'Regression, in the target\'s units.');
-const classificationMetrics = object({ logLoss: finite({ minimum: 0 }), accuracy: finite({ minimum: 0, maximum: 1 }) }, {}, 'Classification.');
+const regressionMetrics = object(
+  { mse: finite({ minimum: 0 }), rmse: finite({ minimum: 0 }), r2: finite() },
+  {},
+  "Regression, in the target's units.",
+);
+const classificationMetrics = object(
+  { logLoss: finite({ minimum: 0 }), accuracy: finite({ minimum: 0, maximum: 1 }) },
+  {},
+  'Classification.',
+);
 const metrics = either(regressionMetrics, classificationMetrics);
 
 const runReportSchema = object(
@@ -102,7 +116,10 @@ const runReportSchema = object(
         bias: boolean(),
         validationSplit: finite({ minimum: 0, maximum: 0.99 }),
         optimizer: oneOf(['sgd', 'momentum', 'adam'] as const),
-        loss: oneOf(['mse', 'log-loss', 'categorical-log-loss'] as const, 'mse is J = 1/(2m) Σ(ŷ−y)² (the 1/2 of the textbook); metrics report plain MSE.'),
+        loss: oneOf(
+          ['mse', 'log-loss', 'categorical-log-loss'] as const,
+          'mse is J = 1/(2m) Σ(ŷ−y)² (the 1/2 of the textbook); metrics report plain MSE.',
+        ),
         missing: oneOf(['drop', 'mean'] as const),
         rollingWindow: integer({ minimum: 1 }),
       },
@@ -143,7 +160,10 @@ const runReportSchema = object(
     timing: object({
       durationMs: finite({ minimum: 0, description: 'The whole run, reading included.' }),
       trainingMs: finite({ minimum: 0 }),
-      samplesPerSecond: finite({ minimum: 0, description: 'Samples per second of training time (reading and parsing excluded).' }),
+      samplesPerSecond: finite({
+        minimum: 0,
+        description: 'Samples per second of training time (reading and parsing excluded).',
+      }),
       samplesSeen: integer({ minimum: 0 }),
     }),
     preprocessing: object(
@@ -159,7 +179,11 @@ const runReportSchema = object(
   },
   {
     message: text(),
-    optimum: object({ mse: finite({ minimum: 0 }), loss: finite({ minimum: 0 }) }, {}, 'Closed-form least squares on the same data (linear models).'),
+    optimum: object(
+      { mse: finite({ minimum: 0 }), loss: finite({ minimum: 0 }) },
+      {},
+      'Closed-form least squares on the same data (linear models).',
+    ),
   },
 );
 
@@ -195,7 +219,8 @@ function check(schema: JsonSchemaNode, value: unknown, path: string, errors: str
     errors.push(...attempts.reduce((a, b) => (b.length < a.length ? b : a)));
     return;
   }
-  if (schema.const !== undefined && value !== schema.const) errors.push(`${path}: must be ${JSON.stringify(schema.const)}`);
+  if (schema.const !== undefined && value !== schema.const)
+    errors.push(`${path}: must be ${JSON.stringify(schema.const)}`);
   switch (schema.type) {
     case 'object': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -206,10 +231,14 @@ function check(schema: JsonSchemaNode, value: unknown, path: string, errors: str
       for (const key of schema.required ?? [])
         if (!Object.prototype.hasOwnProperty.call(entries, key)) errors.push(`${path}: missing "${key}"`);
       for (const key of Object.keys(entries)) {
-        const property = schema.properties && Object.prototype.hasOwnProperty.call(schema.properties, key) ? schema.properties[key] : undefined;
+        const property =
+          schema.properties && Object.prototype.hasOwnProperty.call(schema.properties, key)
+            ? schema.properties[key]
+            : undefined;
         const child = `${path}.${key}`;
         if (property) check(property, entries[key], child, errors);
-        else if (typeof schema.additionalProperties === 'object') check(schema.additionalProperties, entries[key], child, errors);
+        else if (typeof schema.additionalProperties === 'object')
+          check(schema.additionalProperties, entries[key], child, errors);
         else errors.push(`${path}: unknown property "${key}"`);
       }
       return;
@@ -219,16 +248,21 @@ function check(schema: JsonSchemaNode, value: unknown, path: string, errors: str
         errors.push(`${path}: must be an array`);
         return;
       }
-      if (schema.maxItems !== undefined && value.length > schema.maxItems) errors.push(`${path}: more than ${schema.maxItems} items`);
+      if (schema.maxItems !== undefined && value.length > schema.maxItems)
+        errors.push(`${path}: more than ${schema.maxItems} items`);
       if (schema.items) value.forEach((item, i) => check(schema.items!, item, `${path}[${i}]`, errors));
       return;
     case 'string':
       if (typeof value !== 'string') errors.push(`${path}: must be a string`);
       else {
-        if (schema.enum && !schema.enum.includes(value)) errors.push(`${path}: must be one of ${schema.enum.join(', ')}`);
-        if (schema.minLength !== undefined && value.length < schema.minLength) errors.push(`${path}: too short`);
-        if (schema.pattern && !new RegExp(schema.pattern).test(value)) errors.push(`${path}: does not match ${schema.pattern}`);
-        if (schema.format === 'date-time' && Number.isNaN(Date.parse(value))) errors.push(`${path}: not a date-time`);
+        if (schema.enum && !schema.enum.includes(value))
+          errors.push(`${path}: must be one of ${schema.enum.join(', ')}`);
+        if (schema.minLength !== undefined && value.length < schema.minLength)
+          errors.push(`${path}: too short`);
+        if (schema.pattern && !new RegExp(schema.pattern).test(value))
+          errors.push(`${path}: does not match ${schema.pattern}`);
+        if (schema.format === 'date-time' && Number.isNaN(Date.parse(value)))
+          errors.push(`${path}: not a date-time`);
       }
       return;
     case 'number':
@@ -238,9 +272,12 @@ function check(schema: JsonSchemaNode, value: unknown, path: string, errors: str
         return;
       }
       if (schema.type === 'integer' && !Number.isInteger(value)) errors.push(`${path}: must be an integer`);
-      if (schema.minimum !== undefined && value < schema.minimum) errors.push(`${path}: must be ≥ ${schema.minimum}`);
-      if (schema.maximum !== undefined && value > schema.maximum) errors.push(`${path}: must be ≤ ${schema.maximum}`);
-      if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) errors.push(`${path}: must be > ${schema.exclusiveMinimum}`);
+      if (schema.minimum !== undefined && value < schema.minimum)
+        errors.push(`${path}: must be ≥ ${schema.minimum}`);
+      if (schema.maximum !== undefined && value > schema.maximum)
+        errors.push(`${path}: must be ≤ ${schema.maximum}`);
+      if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum)
+        errors.push(`${path}: must be > ${schema.exclusiveMinimum}`);
       return;
     case 'boolean':
       if (typeof value !== 'boolean') errors.push(`${path}: must be a boolean`);
@@ -269,7 +306,8 @@ export function downsampleHistory(points: LossPoint[], limit = MAX_HISTORY_POINT
   const finitePoints = points.filter((p) => Number.isFinite(p.loss));
   if (finitePoints.length <= limit) return finitePoints;
   const kept: LossPoint[] = [];
-  for (let i = 0; i < limit; i++) kept.push(finitePoints[Math.round((i * (finitePoints.length - 1)) / (limit - 1))]);
+  for (let i = 0; i < limit; i++)
+    kept.push(finitePoints[Math.round((i * (finitePoints.length - 1)) / (limit - 1))]);
   return kept;
 }
 
@@ -285,7 +323,8 @@ export function buildReport(input: ReportInput): RunReport {
       loss: p.loss,
       kind: p.kind,
     };
-    if (p.validationLoss !== undefined && Number.isFinite(p.validationLoss)) point.validationLoss = p.validationLoss;
+    if (p.validationLoss !== undefined && Number.isFinite(p.validationLoss))
+      point.validationLoss = p.validationLoss;
     return point;
   });
   const trainingMs = Math.max(0, result.trainingMs);

@@ -3,19 +3,26 @@
 /** Returns what is wrong with `value` (naming it by `path`), or undefined when it is fine. */
 export type Check = (value: unknown, path: string) => string | undefined;
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 export const str =
   (max = 4096): Check =>
   (v, p) =>
-    typeof v === 'string' && v.length <= max ? undefined : `${p} must be a string of at most ${max} characters`;
+    typeof v === 'string' && v.length <= max
+      ? undefined
+      : `${p} must be a string of at most ${max} characters`;
 export const num =
   (min = -Infinity, max = Infinity): Check =>
   (v, p) =>
-    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? undefined : `${p} must be a finite number in [${min}, ${max}]`;
+    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max
+      ? undefined
+      : `${p} must be a finite number in [${min}, ${max}]`;
 export const int =
   (min = 0, max = Number.MAX_SAFE_INTEGER): Check =>
   (v, p) =>
-    Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? undefined : `${p} must be an integer in [${min}, ${max}]`;
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max
+      ? undefined
+      : `${p} must be an integer in [${min}, ${max}]`;
 export const bool: Check = (v, p) => (typeof v === 'boolean' ? undefined : `${p} must be a boolean`);
 export const oneOf =
   (...values: readonly string[]): Check =>

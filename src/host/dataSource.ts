@@ -3,7 +3,14 @@
 // runs. Nothing here holds rows as objects or strings.
 import type * as vscode from 'vscode';
 import { loadColumns, profileCsv, readRowChunks } from '../core/csv';
-import type { ByteChunks, ColumnKind, ColumnProfile, ColumnRequest, LoadedColumns, RowChunk } from '../core/csv/types';
+import type {
+  ByteChunks,
+  ColumnKind,
+  ColumnProfile,
+  ColumnRequest,
+  LoadedColumns,
+  RowChunk,
+} from '../core/csv/types';
 import type { HostPlatform } from './platform';
 
 /** How much of a file the column pickers look at: enough for types, quick on any file size. */
@@ -55,7 +62,12 @@ export async function sampleColumns(platform: HostPlatform, uri: vscode.Uri): Pr
     // say better: profile the whole file, whose error (if any) is the one to show.
     profile = await profileCsv(platform.readChunks(uri));
   }
-  return profile.columns.map((c) => ({ name: c.name, type: c.type, kind: kindOfType(c.type), distinct: c.distinct }));
+  return profile.columns.map((c) => ({
+    name: c.name,
+    type: c.type,
+    kind: kindOfType(c.type),
+    distinct: c.distinct,
+  }));
 }
 
 export function defaultTarget(columns: ColumnSummary[]): ColumnSummary | undefined {
@@ -67,8 +79,16 @@ export function defaultFeatures(columns: ColumnSummary[], target: string): Colum
   return columns.filter((c) => c.name !== target && c.kind === 'numeric');
 }
 
-export function columnRequests(features: string[], featureKinds: ColumnKind[], target: string, targetKind: ColumnKind): ColumnRequest[] {
-  return [...features.map((name, i) => ({ name, kind: featureKinds[i] })), { name: target, kind: targetKind }];
+export function columnRequests(
+  features: string[],
+  featureKinds: ColumnKind[],
+  target: string,
+  targetKind: ColumnKind,
+): ColumnRequest[] {
+  return [
+    ...features.map((name, i) => ({ name, kind: featureKinds[i] })),
+    { name: target, kind: targetKind },
+  ];
 }
 
 export function loadBatchColumns(
@@ -84,9 +104,7 @@ export function loadBatchColumns(
 export class RowChunkFeed {
   private iterator: AsyncGenerator<RowChunk> | undefined;
 
-  constructor(
-    private readonly open: () => AsyncGenerator<RowChunk>,
-  ) {}
+  constructor(private readonly open: () => AsyncGenerator<RowChunk>) {}
 
   static forFile(
     platform: HostPlatform,
@@ -95,7 +113,10 @@ export class RowChunkFeed {
     options: { skipMalformedRows: boolean; signal?: AbortSignal },
   ): RowChunkFeed {
     return new RowChunkFeed(() =>
-      readRowChunks(platform.readChunks(uri, options.signal), requests, { ...options, chunkRows: ONLINE_CHUNK_ROWS }),
+      readRowChunks(platform.readChunks(uri, options.signal), requests, {
+        ...options,
+        chunkRows: ONLINE_CHUNK_ROWS,
+      }),
     );
   }
 

@@ -3,10 +3,18 @@ import { CsvError } from '../core/csv/types';
 /** One line a user can act on: file and line where known, never a stack trace. */
 export function describeError(error: unknown, file?: string): string {
   if (error instanceof CsvError) {
-    const where = [file, error.line !== undefined ? `line ${error.line}` : undefined, error.column !== undefined ? `column ${error.column}` : undefined]
+    const where = [
+      file,
+      error.line !== undefined ? `line ${error.line}` : undefined,
+      error.column !== undefined ? `column ${error.column}` : undefined,
+    ]
       .filter(Boolean)
       .join(', ');
-    return where && !error.message.includes(`line ${error.line}`) ? `${where}: ${error.message}` : file ? `${file}: ${error.message}` : error.message;
+    return where && !error.message.includes(`line ${error.line}`)
+      ? `${where}: ${error.message}`
+      : file
+        ? `${file}: ${error.message}`
+        : error.message;
   }
   if (error instanceof Error) return file ? `${file}: ${error.message}` : error.message;
   return String(error);

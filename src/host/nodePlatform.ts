@@ -17,12 +17,15 @@ export const nodePlatform: HostPlatform = {
   async sha256(uri) {
     if (uri.scheme !== 'file') return webPlatform.sha256(uri);
     const hash = crypto.createHash('sha256');
-    for await (const chunk of fs.createReadStream(uri.fsPath, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    for await (const chunk of fs.createReadStream(uri.fsPath, { highWaterMark: 1 << 20 }))
+      hash.update(chunk as Buffer);
     return hash.digest('hex');
   },
   async writeReport(folder, baseName, report, workspaceRoot) {
     if (folder.scheme !== 'file') return webPlatform.writeReport(folder, baseName, report, workspaceRoot);
-    const written = await writeReportAtomically(folder.fsPath, baseName, report, { workspaceRoot: workspaceRoot.fsPath });
+    const written = await writeReportAtomically(folder.fsPath, baseName, report, {
+      workspaceRoot: workspaceRoot.fsPath,
+    });
     return vscode.Uri.file(path.resolve(written));
   },
 };

@@ -10,5 +10,10 @@ export interface HostPlatform {
   /** Hex sha256 of the file's bytes. */
   sha256(uri: vscode.Uri): Promise<string>;
   /** Writes `report` as JSON in a new file in `folder` named from `baseName` (never overwriting); returns its URI. */
-  writeReport(folder: vscode.Uri, baseName: string, report: unknown, workspaceRoot: vscode.Uri): Promise<vscode.Uri>;
+  writeReport(
+    folder: vscode.Uri,
+    baseName: string,
+    report: unknown,
+    workspaceRoot: vscode.Uri,
+  ): Promise<vscode.Uri>;
 }

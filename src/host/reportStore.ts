@@ -16,7 +16,9 @@ export interface SavedReport {
 
 export class InvalidResultError extends Error {
   constructor(readonly problems: string[]) {
-    super(`the webview sent an invalid result (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''})`);
+    super(
+      `the webview sent an invalid result (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''})`,
+    );
     this.name = 'InvalidResultError';
   }
 }
@@ -65,12 +67,22 @@ export async function saveRunReport(args: {
   const problems = validateReport(report);
   if (problems.length) throw new InvalidResultError(problems);
   // The run's settings are the host's, not whatever the webview claims to have used.
-  if (report.mode !== request.config.mode) throw new InvalidResultError([`mode ${report.mode} is not the requested ${request.config.mode}`]);
+  if (report.mode !== request.config.mode)
+    throw new InvalidResultError([`mode ${report.mode} is not the requested ${request.config.mode}`]);
   if (!args.write) return { report };
 
-  const root = vscode.workspace.getWorkspaceFolder(csvUri)?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  const root =
+    vscode.workspace.getWorkspaceFolder(csvUri)?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!root) return { report };
-  const folder = vscode.Uri.joinPath(root, ...request.reportsFolder.split(/[\\/]+/).filter((p) => p && p !== '.' && p !== '..'));
-  const uri = await platform.writeReport(folder, reportBaseName(createdAt, request.config.mode), report, root);
+  const folder = vscode.Uri.joinPath(
+    root,
+    ...request.reportsFolder.split(/[\\/]+/).filter((p) => p && p !== '.' && p !== '..'),
+  );
+  const uri = await platform.writeReport(
+    folder,
+    reportBaseName(createdAt, request.config.mode),
+    report,
+    root,
+  );
   return { report, uri };
 }

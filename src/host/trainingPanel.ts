@@ -13,6 +13,7 @@ import {
   type BackendPreference,
   type DatasetSummary,
   type HostToWebview,
+  type ShowRunMessage,
   type WebviewToHost,
 } from '../core/protocol';
 import type { TrainConfig, TrainResult } from '../core/training/types';
@@ -63,7 +64,9 @@ interface ActiveRun {
 
 /** Status bar item shared by all panels: what runs, how far, click to reveal. */
 export class RunStatusBar extends Disposable {
-  private readonly item = this.register(vscode.window.createStatusBarItem('csvTrainer.run', vscode.StatusBarAlignment.Left, 10));
+  private readonly item = this.register(
+    vscode.window.createStatusBarItem('csvTrainer.run', vscode.StatusBarAlignment.Left, 10),
+  );
   constructor() {
     super();
     this.item.name = 'CSV Trainer run';
@@ -93,16 +96,26 @@ export class TrainingPanel extends Disposable {
   }
 
   static create(services: PanelServices, title: string): TrainingPanel {
-    const panel = vscode.window.createWebviewPanel(TrainingPanel.viewType, title, vscode.ViewColumn.Active, webviewOptions(services.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      TrainingPanel.viewType,
+      title,
+      vscode.ViewColumn.Active,
+      webviewOptions(services.extensionUri),
+    );
     return new TrainingPanel(panel, services);
   }
 
-  static revive(panel: vscode.WebviewPanel, services: PanelServices, state: PanelState | undefined): TrainingPanel {
+  static revive(
+    panel: vscode.WebviewPanel,
+    services: PanelServices,
+    state: PanelState | undefined,
+  ): TrainingPanel {
     const revived = new TrainingPanel(panel, services);
     // This state comes back from the webview: trust none of it without checking.
     const request = restoredRequest(state?.request);
     if (request) revived.lastRequest = request;
-    else if (state?.request) services.log.warn('ignored the saved state of a restored training panel: it is not valid');
+    else if (state?.request)
+      services.log.warn('ignored the saved state of a restored training panel: it is not valid');
     return revived;
   }
 
@@ -149,6 +162,12 @@ export class TrainingPanel extends Disposable {
     void this.post({ type: 'control', action: 'stop' });
   }
 
+  /** Shows a saved run, read-only (Open Run Report). */
+  async showRun(message: ShowRunMessage): Promise<void> {
+    await this.ready;
+    await this.post(message);
+  }
+
   /** Starts a run; resolves with its report once it is saved (undefined if the panel closed first). */
   async startRun(request: RunRequest): Promise<RunOutcome | undefined> {
     if (this.run) {
@@ -166,35 +185,67 @@ export class TrainingPanel extends Disposable {
     // The run can end (even fail) before this method returns the promise to its caller.
     outcome.catch(() => undefined);
     const { log } = this.services;
-    log.info(`run ${id}: ${request.config.mode} ${request.config.model} on ${request.dataset.path}, target ${request.dataset.target}, features ${request.dataset.features.join(', ')}`);
+    log.info(
+      `run ${id}: ${request.config.mode} ${request.config.model} on ${request.dataset.path}, target ${request.dataset.target}, features ${request.dataset.features.join(', ')}`,
+    );
 
     // Read the data while the webview loads.
-    const requests = columnRequests(request.dataset.features, request.dataset.featureKinds, request.dataset.target, request.dataset.targetKind);
+    const requests = columnRequests(
+      request.dataset.features,
+      request.dataset.featureKinds,
+      request.dataset.target,
+      request.dataset.targetKind,
+    );
     const loading =
       request.config.mode === 'batch'
-        ? loadBatchColumns(this.services.platform, request.csvUri, requests, { skipMalformedRows: request.skipMalformedRows, signal: abort.signal })
+        ? loadBatchColumns(this.services.platform, request.csvUri, requests, {
+            skipMalformedRows: request.skipMalformedRows,
+            signal: abort.signal,
+          })
         : undefined;
     loading?.catch(() => undefined); // handled below, after `ready`
     if (request.config.mode === 'online') {
-      run.feed = RowChunkFeed.forFile(this.services.platform, request.csvUri, requests, { skipMalformedRows: request.skipMalformedRows, signal: abort.signal });
+      run.feed = RowChunkFeed.forFile(this.services.platform, request.csvUri, requests, {
+        skipMalformedRows: request.skipMalformedRows,
+        signal: abort.signal,
+      });
     }
 
     await this.ready;
     if (this.run !== run) return outcome;
     await this.post({
       type: 'init',
-      setup: { runId: id, config: request.config, backend: request.backend, dataset: request.dataset, autoStart: true, readOnly: !vscode.workspace.isTrusted },
-      wasmBase: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.services.extensionUri, 'dist', 'wasm')).toString() + '/',
+      setup: {
+        runId: id,
+        config: request.config,
+        backend: request.backend,
+        dataset: request.dataset,
+        autoStart: true,
+        readOnly: !vscode.workspace.isTrusted,
+      },
+      wasmBase:
+        this.panel.webview
+          .asWebviewUri(vscode.Uri.joinPath(this.services.extensionUri, 'dist', 'wasm'))
+          .toString() + '/',
       hostState: this.stateForSerializer,
     });
-    this.services.runStatus.show(`$(sync~spin) CSV Trainer: ${request.config.mode} starting`, request.dataset.path);
+    this.services.runStatus.show(
+      `$(sync~spin) CSV Trainer: ${request.config.mode} starting`,
+      request.dataset.path,
+    );
 
     if (loading) {
       try {
         const data = await loading;
         if (this.run !== run) return outcome;
         const target = data.columns[data.columns.length - 1];
-        await this.post({ type: 'batchData', runId: id, features: data.columns.slice(0, -1), target, rowsSkipped: data.skippedRows });
+        await this.post({
+          type: 'batchData',
+          runId: id,
+          features: data.columns.slice(0, -1),
+          target,
+          rowsSkipped: data.skippedRows,
+        });
       } catch (error) {
         this.failRun(run, describeError(error, request.dataset.path));
       }
@@ -205,7 +256,11 @@ export class TrainingPanel extends Disposable {
 
   private showProgressNotification(run: ActiveRun, outcome: Promise<unknown>): void {
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Training (${run.request.config.mode}) on ${run.request.dataset.path}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Training (${run.request.config.mode}) on ${run.request.dataset.path}`,
+        cancellable: true,
+      },
       async (_progress, token) => {
         token.onCancellationRequested(() => {
           if (this.run === run) this.stop();
@@ -246,7 +301,9 @@ export class TrainingPanel extends Disposable {
       this.services.log.warn(`ignored a message from the webview: ${parsed.error}`);
       return;
     }
-    void this.handle(parsed.message).catch((error) => this.services.log.error(`handling ${parsed.message.type}: ${describeError(error)}`));
+    void this.handle(parsed.message).catch((error) =>
+      this.services.log.error(`handling ${parsed.message.type}: ${describeError(error)}`),
+    );
   }
 
   private async handle(message: WebviewToHost): Promise<void> {
@@ -266,7 +323,8 @@ export class TrainingPanel extends Disposable {
         if (!run || message.runId !== run.id || !run.feed) return;
         try {
           const chunk = await run.feed.next(message.restart);
-          if (this.run === run) await this.post({ type: 'chunk', runId: run.id, inReplyTo: message.requestId, chunk });
+          if (this.run === run)
+            await this.post({ type: 'chunk', runId: run.id, inReplyTo: message.requestId, chunk });
         } catch (error) {
           this.failRun(run, describeError(error, run.request.dataset.path));
         }
@@ -275,14 +333,19 @@ export class TrainingPanel extends Disposable {
       case 'backend':
         if (!run || message.runId !== run.id) return;
         run.backend = message.backend;
-        this.services.log.info(`run ${run.id}: backend ${message.backend.name}${message.backend.renderer ? ` (${message.backend.renderer})` : ''}: ${message.backend.reason}`);
+        this.services.log.info(
+          `run ${run.id}: backend ${message.backend.name}${message.backend.renderer ? ` (${message.backend.renderer})` : ''}: ${message.backend.reason}`,
+        );
         return;
       case 'progress': {
         if (!run || message.runId !== run.id) return;
         const last = message.points[message.points.length - 1];
         if (last) {
           const loss = last.loss === null ? 'n/a' : last.loss.toPrecision(4);
-          this.services.runStatus.show(`$(pulse) CSV Trainer: ${run.request.config.mode} · ${formatCount(message.samplesSeen)} samples · loss ${loss}`, `${run.request.dataset.path} — click to show the panel`);
+          this.services.runStatus.show(
+            `$(pulse) CSV Trainer: ${run.request.config.mode} · ${formatCount(message.samplesSeen)} samples · loss ${loss}`,
+            `${run.request.dataset.path} — click to show the panel`,
+          );
         }
         return;
       }
@@ -327,7 +390,9 @@ export class TrainingPanel extends Disposable {
       return;
     }
     const { report, uri } = saved;
-    log.info(`run ${run.id}: ${report.status}, ${uri ? `report ${vscode.workspace.asRelativePath(uri)}` : 'no report written (untrusted workspace)'}`);
+    log.info(
+      `run ${run.id}: ${report.status}, ${uri ? `report ${vscode.workspace.asRelativePath(uri)}` : 'no report written (untrusted workspace)'}`,
+    );
     await this.post({
       type: 'saved',
       runId: run.id,
@@ -336,8 +401,14 @@ export class TrainingPanel extends Disposable {
     });
     run.resolve({ report, reportUri: uri });
     if (run.request.interactive && uri) {
-      const summary = report.status === 'diverged' ? `Training diverged. ${result.message ?? ''}` : `Training ${report.status}.`;
-      const show = report.status === 'diverged' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      const summary =
+        report.status === 'diverged'
+          ? `Training diverged. ${result.message ?? ''}`
+          : `Training ${report.status}.`;
+      const show =
+        report.status === 'diverged'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
       void show(`CSV Trainer: ${summary}`, 'Open Report').then((choice) => {
         if (choice) void vscode.window.showTextDocument(uri, { preview: true });
       });
@@ -346,7 +417,9 @@ export class TrainingPanel extends Disposable {
 
   /** What the webview restores after a reload: the request, so Start works again. */
   get stateForSerializer(): PanelState {
-    return this.lastRequest ? { request: { ...this.lastRequest, csvUri: this.lastRequest.csvUri.toString() } } : {};
+    return this.lastRequest
+      ? { request: { ...this.lastRequest, csvUri: this.lastRequest.csvUri.toString() } }
+      : {};
   }
 }
 
@@ -354,8 +427,18 @@ export class TrainingPanel extends Disposable {
 function restoredRequest(saved: unknown): RunRequest | undefined {
   if (typeof saved !== 'object' || saved === null) return undefined;
   const r = saved as Record<string, unknown>;
-  if (typeof r.csvUri !== 'string' || typeof r.reportsFolder !== 'string' || typeof r.skipMalformedRows !== 'boolean') return undefined;
-  if (trainConfigCheck(r.config, 'config') || datasetSummaryCheck(r.dataset, 'dataset') || backendPreferenceCheck(r.backend, 'backend')) return undefined;
+  if (
+    typeof r.csvUri !== 'string' ||
+    typeof r.reportsFolder !== 'string' ||
+    typeof r.skipMalformedRows !== 'boolean'
+  )
+    return undefined;
+  if (
+    trainConfigCheck(r.config, 'config') ||
+    datasetSummaryCheck(r.dataset, 'dataset') ||
+    backendPreferenceCheck(r.backend, 'backend')
+  )
+    return undefined;
   let csvUri: vscode.Uri;
   try {
     csvUri = vscode.Uri.parse(r.csvUri, true);

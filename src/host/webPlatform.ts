@@ -12,7 +12,10 @@ export const webPlatform: HostPlatform = {
         try {
           bytes = await vscode.workspace.fs.readFile(uri);
         } catch (error) {
-          throw new CsvError('io', `cannot read ${uri.path}: ${error instanceof Error ? error.message : String(error)}`);
+          throw new CsvError(
+            'io',
+            `cannot read ${uri.path}: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
         yield bytes;
       },
@@ -31,7 +34,10 @@ export const webPlatform: HostPlatform = {
     const temp = vscode.Uri.joinPath(folder, `.${baseName}.${Date.now()}.tmp`);
     await vscode.workspace.fs.writeFile(temp, new TextEncoder().encode(json));
     for (let attempt = 1; attempt < 1000; attempt++) {
-      const target = vscode.Uri.joinPath(folder, attempt === 1 ? `${baseName}.json` : `${baseName}-${attempt}.json`);
+      const target = vscode.Uri.joinPath(
+        folder,
+        attempt === 1 ? `${baseName}.json` : `${baseName}-${attempt}.json`,
+      );
       try {
         await vscode.workspace.fs.stat(target);
         continue; // taken

@@ -11,7 +11,11 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return {
     enableScripts: true,
     retainContextWhenHidden: true, // a hidden panel keeps training
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'dist', 'wasm'), vscode.Uri.joinPath(extensionUri, 'media')],
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+      vscode.Uri.joinPath(extensionUri, 'dist', 'wasm'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+    ],
   };
 }
 
@@ -21,9 +25,15 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
  * no `unsafe-inline`). No file content is ever put into this HTML: it arrives by message and is
  * rendered with textContent.
  */
-export function buildWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, view: 'main' | 'inspector'): string {
+export function buildWebviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  title: string,
+  view: 'main' | 'inspector',
+): string {
   const nonce = makeNonce();
-  const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
+  const asset = (...path: string[]) =>
+    webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   const csp = [
     `default-src 'none'`,
     `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,

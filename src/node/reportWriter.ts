@@ -27,16 +27,25 @@ export interface WriteReportOptions {
  * Writes `report` as `<folder>/<baseName>.json`, or `<baseName>-2.json`, `-3`, … when taken.
  * Creates the folder. Returns the path written.
  */
-export async function writeReportAtomically(folder: string, baseName: string, report: unknown, options: WriteReportOptions = {}): Promise<string> {
+export async function writeReportAtomically(
+  folder: string,
+  baseName: string,
+  report: unknown,
+  options: WriteReportOptions = {},
+): Promise<string> {
   const base = baseName.replace(/\.json$/i, '');
-  if (!base || base.includes('/') || base.includes('\\')) throw new ReportFolderError(`invalid report name "${baseName}"`);
+  if (!base || base.includes('/') || base.includes('\\'))
+    throw new ReportFolderError(`invalid report name "${baseName}"`);
   const target = path.resolve(folder);
   if (options.workspaceRoot) await refuseEscapingFolder(target, path.resolve(options.workspaceRoot));
   await fs.mkdir(target, { recursive: true });
   if (options.workspaceRoot) await refuseEscapingFolder(target, path.resolve(options.workspaceRoot));
   await sweepStaleTempFiles(target);
 
-  const temp = path.join(target, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  const temp = path.join(
+    target,
+    `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`,
+  );
   const handle = await fs.open(temp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o644);
   try {
     await handle.writeFile(JSON.stringify(report, null, 2) + '\n', 'utf8');
@@ -138,5 +147,7 @@ async function refuseEscapingFolder(folder: string, root: string): Promise<void>
   }
   const real = await fs.realpath(existing);
   if (!isInside(realRoot, real))
-    throw new ReportFolderError(`refusing to write reports to ${folder}: it resolves to ${real}, outside the workspace ${root}`);
+    throw new ReportFolderError(
+      `refusing to write reports to ${folder}: it resolves to ${real}, outside the workspace ${root}`,
+    );
 }

@@ -16,7 +16,10 @@ function workspaceFolder(): vscode.Uri {
 async function listReports(): Promise<string[]> {
   try {
     const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(workspaceFolder(), REPORTS));
-    return entries.filter(([name]) => name.endsWith('.json')).map(([name]) => name).sort();
+    return entries
+      .filter(([name]) => name.endsWith('.json'))
+      .map(([name]) => name)
+      .sort();
   } catch {
     return [];
   }
@@ -29,8 +32,14 @@ async function readReport(name: string): Promise<RunReport> {
 
 /** Closed-form least squares for y = a + b·x, in float64, from the CSV itself. */
 async function textbookLeastSquares(): Promise<{ intercept: number; slope: number; slopeNoBias: number }> {
-  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceFolder(), 'textbook.csv')));
-  const rows = text.trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
+  const text = new TextDecoder().decode(
+    await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceFolder(), 'textbook.csv')),
+  );
+  const rows = text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',').map(Number));
   const n = rows.length;
   const mx = rows.reduce((s, r) => s + r[0], 0) / n;
   const my = rows.reduce((s, r) => s + r[1], 0) / n;
@@ -48,7 +57,14 @@ async function api(): Promise<CsvTrainerApi> {
 }
 
 const textbook = () => vscode.Uri.joinPath(workspaceFolder(), 'textbook.csv');
-const commonOptions = { target: 'y', features: ['x'], normalize: 'none', learningRate: 0.01, interactive: false, backend: 'cpu' } as const;
+const commonOptions = {
+  target: 'y',
+  features: ['x'],
+  normalize: 'none',
+  learningRate: 0.01,
+  interactive: false,
+  backend: 'cpu',
+} as const;
 
 suite('CSV Trainer commands', function () {
   this.timeout(180_000);
@@ -70,8 +86,14 @@ suite('CSV Trainer commands', function () {
     assert.strictEqual(report.mode, 'batch');
     assert.strictEqual(report.dataset.rows, 100);
     const optimum = await textbookLeastSquares();
-    assert.ok(Math.abs(report.model.weights.x - optimum.slope) < 0.01, `slope ${report.model.weights.x} vs closed form ${optimum.slope}`);
-    assert.ok(Math.abs(report.model.bias - optimum.intercept) < 0.01, `bias ${report.model.bias} vs closed form ${optimum.intercept}`);
+    assert.ok(
+      Math.abs(report.model.weights.x - optimum.slope) < 0.01,
+      `slope ${report.model.weights.x} vs closed form ${optimum.slope}`,
+    );
+    assert.ok(
+      Math.abs(report.model.bias - optimum.intercept) < 0.01,
+      `bias ${report.model.bias} vs closed form ${optimum.intercept}`,
+    );
     const added = (await listReports()).filter((name) => !before.includes(name));
     assert.strictEqual(added.length, 1, `expected one new report, got ${added.join(', ')}`);
     const onDisk = await readReport(added[0]);
@@ -90,8 +112,14 @@ suite('CSV Trainer commands', function () {
     assert.strictEqual(report.status, 'completed');
     assert.strictEqual(report.mode, 'online');
     const optimum = await textbookLeastSquares();
-    assert.ok(Math.abs(report.model.weights.x - optimum.slope) < 0.1, `slope ${report.model.weights.x} vs ${optimum.slope}`);
-    assert.ok(Math.abs(report.model.bias - optimum.intercept) < 0.1, `bias ${report.model.bias} vs ${optimum.intercept}`);
+    assert.ok(
+      Math.abs(report.model.weights.x - optimum.slope) < 0.1,
+      `slope ${report.model.weights.x} vs ${optimum.slope}`,
+    );
+    assert.ok(
+      Math.abs(report.model.bias - optimum.intercept) < 0.1,
+      `bias ${report.model.bias} vs ${optimum.intercept}`,
+    );
     assert.ok(report.metrics.progressive, 'online report lacks progressive validation');
     assert.strictEqual((await listReports()).length, before.length + 1);
   });
@@ -103,11 +131,21 @@ suite('CSV Trainer commands', function () {
       epochs: 1000,
       shuffle: false,
     })) as RunReport;
-    assert.strictEqual(report.backend.name, 'webgl', `ran on ${report.backend.name}: ${report.backend.reason}`);
+    assert.strictEqual(
+      report.backend.name,
+      'webgl',
+      `ran on ${report.backend.name}: ${report.backend.reason}`,
+    );
     assert.match(report.backend.reason, /affine-map scan/);
     const optimum = await textbookLeastSquares();
-    assert.ok(Math.abs(report.model.weights.x - optimum.slope) < 0.1, `slope ${report.model.weights.x} vs ${optimum.slope}`);
-    assert.ok(Math.abs(report.model.bias - optimum.intercept) < 0.1, `bias ${report.model.bias} vs ${optimum.intercept}`);
+    assert.ok(
+      Math.abs(report.model.weights.x - optimum.slope) < 0.1,
+      `slope ${report.model.weights.x} vs ${optimum.slope}`,
+    );
+    assert.ok(
+      Math.abs(report.model.bias - optimum.intercept) < 0.1,
+      `bias ${report.model.bias} vs ${optimum.intercept}`,
+    );
   });
 
   test('on the WebGL backend, mini-batches run as tfjs ops and reach the closed form', async () => {
@@ -120,17 +158,58 @@ suite('CSV Trainer commands', function () {
       epochs: 60,
       validationSplit: 0,
     })) as RunReport;
-    assert.strictEqual(report.backend.name, 'webgl', `ran on ${report.backend.name}: ${report.backend.reason}`);
+    assert.strictEqual(
+      report.backend.name,
+      'webgl',
+      `ran on ${report.backend.name}: ${report.backend.reason}`,
+    );
     assert.match(report.backend.renderer ?? '', /\S/, 'the WebGL renderer is recorded');
     assert.match(report.backend.reason, /tfjs ops/);
     const optimum = await textbookLeastSquares();
-    assert.ok(Math.abs(report.model.weights.x - optimum.slope) < 0.05, `slope ${report.model.weights.x} vs ${optimum.slope}`);
+    assert.ok(
+      Math.abs(report.model.weights.x - optimum.slope) < 0.05,
+      `slope ${report.model.weights.x} vs ${optimum.slope}`,
+    );
+  });
+
+  test('Open Run Report draws a saved run again and resolves with it; a JSON that is no report is refused', async () => {
+    const before = await listReports();
+    await vscode.commands.executeCommand('csvTrainer.trainBatch', textbook(), {
+      ...commonOptions,
+      batchSize: 10,
+      epochs: 50,
+      validationSplit: 0,
+    });
+    const [name] = (await listReports()).filter((n) => !before.includes(n));
+    assert.ok(name, 'the run wrote no report');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const uri = vscode.Uri.joinPath(workspaceFolder(), REPORTS, name);
+    const shown = (await vscode.commands.executeCommand('csvTrainer.openReport', uri)) as RunReport;
+    assert.deepStrictEqual(shown, await readReport(name));
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+    assert.ok(tabs.includes(`Run report: ${name}`), `no report tab among ${tabs.join(', ')}`);
+
+    const bogus = vscode.Uri.joinPath(workspaceFolder(), 'not-a-report.json');
+    await vscode.workspace.fs.writeFile(
+      bogus,
+      new TextEncoder().encode('{"schemaVersion": 1, "status": "completed"}'),
+    );
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('csvTrainer.openReport', bogus)),
+      (error: Error) => /not-a-report\.json: not a CSV Trainer run report/.test(error.message),
+    );
+    await vscode.workspace.fs.delete(bogus);
   });
 
   test('an unknown target column is refused with a clear message and nothing is written', async () => {
     const before = await listReports();
     await assert.rejects(
-      Promise.resolve(vscode.commands.executeCommand('csvTrainer.trainBatch', textbook(), { ...commonOptions, target: 'price' })),
+      Promise.resolve(
+        vscode.commands.executeCommand('csvTrainer.trainBatch', textbook(), {
+          ...commonOptions,
+          target: 'price',
+        }),
+      ),
       (error: Error) => /no column "price"/.test(error.message) && /columns are x, y/.test(error.message),
     );
     assert.deepStrictEqual(await listReports(), before);
@@ -140,11 +219,15 @@ suite('CSV Trainer commands', function () {
     const before = await listReports();
     await assert.rejects(
       Promise.resolve(
-        vscode.commands.executeCommand('csvTrainer.trainBatch', vscode.Uri.joinPath(workspaceFolder(), 'malformed.csv'), {
-          ...commonOptions,
-          target: 'y',
-          features: ['a', 'b'],
-        }),
+        vscode.commands.executeCommand(
+          'csvTrainer.trainBatch',
+          vscode.Uri.joinPath(workspaceFolder(), 'malformed.csv'),
+          {
+            ...commonOptions,
+            target: 'y',
+            features: ['a', 'b'],
+          },
+        ),
       ),
       (error: Error) => /line 4/.test(error.message),
     );
@@ -153,7 +236,12 @@ suite('CSV Trainer commands', function () {
 
   test('malformed or forged messages from the webview change nothing', async () => {
     const extensionApi = await api();
-    const run = vscode.commands.executeCommand('csvTrainer.trainBatch', textbook(), { ...commonOptions, batchSize: 10, epochs: 200, validationSplit: 0 });
+    const run = vscode.commands.executeCommand('csvTrainer.trainBatch', textbook(), {
+      ...commonOptions,
+      batchSize: 10,
+      epochs: 200,
+      validationSplit: 0,
+    });
     const panel = await waitFor(() => extensionApi.activePanel());
     const runId = await waitFor(() => panel.currentRunId);
     const forged = { status: 'completed', model: { type: 'linear', weights: { x: 1000 }, bias: -1000 } };
@@ -161,8 +249,20 @@ suite('CSV Trainer commands', function () {
       null,
       'finished',
       { type: '__proto__' },
-      { type: 'finished', runId: 'not-this-run', result: forged, backend: { name: 'cpu', reason: 'x' }, peakBytes: 0 },
-      { type: 'finished', runId, result: { ...forged, status: 'hacked' }, backend: { name: 'cpu', reason: 'x' }, peakBytes: 0 },
+      {
+        type: 'finished',
+        runId: 'not-this-run',
+        result: forged,
+        backend: { name: 'cpu', reason: 'x' },
+        peakBytes: 0,
+      },
+      {
+        type: 'finished',
+        runId,
+        result: { ...forged, status: 'hacked' },
+        backend: { name: 'cpu', reason: 'x' },
+        peakBytes: 0,
+      },
       { type: 'finished', runId, result: forged, backend: { name: 'quantum', reason: 'x' }, peakBytes: 0 },
       { type: 'progress', runId, points: 'many', samplesSeen: 1 },
       { type: 'requestChunk', runId, requestId: -1, restart: true },
@@ -173,13 +273,23 @@ suite('CSV Trainer commands', function () {
     const report = (await run) as RunReport;
     assert.strictEqual(report.status, 'completed');
     const optimum = await textbookLeastSquares();
-    assert.ok(Math.abs(report.model.weights.x - optimum.slope) < 0.2, `forged weights leaked into the report: ${JSON.stringify(report.model)}`);
+    assert.ok(
+      Math.abs(report.model.weights.x - optimum.slope) < 0.2,
+      `forged weights leaked into the report: ${JSON.stringify(report.model)}`,
+    );
   });
 
   test('a well-formed finished message with an invalid result is rejected by the report schema', async () => {
     const extensionApi = await api();
     const before = await listReports();
-    const run = Promise.resolve(vscode.commands.executeCommand('csvTrainer.trainBatch', textbook(), { ...commonOptions, batchSize: 10, epochs: 100000, validationSplit: 0 }));
+    const run = Promise.resolve(
+      vscode.commands.executeCommand('csvTrainer.trainBatch', textbook(), {
+        ...commonOptions,
+        batchSize: 10,
+        epochs: 100000,
+        validationSplit: 0,
+      }),
+    );
     const panel = await waitFor(() => extensionApi.activePanel());
     const runId = await waitFor(() => panel.currentRunId);
     panel.receive({

@@ -92,6 +92,16 @@ export default async function trainFromPalette(ctx) {
   await frame.locator('.report-path', { hasText: 'Report saved' }).waitFor({ timeout: 30_000 });
   await ctx.closeAllEditors();
 
+  // Open Run Report draws the newest saved run again, read-only.
+  await ctx.runCommand('CSV Trainer: Open Run Report');
+  await ctx.quickPick(undefined, 'Open Run Report');
+  const report = await ctx.webview('Run report');
+  await report.locator('#status', { hasText: 'Saved run of' }).waitFor({ timeout: 60_000 });
+  assert.match(await report.locator('.title').textContent(), /^Run report — textbook\.csv \(batch\)$/);
+  assert.ok(Number(await report.locator('body').getAttribute('data-points')) > 0, 'the report view has no curve');
+  await ctx.screenshot('run-report');
+  await ctx.closeAllEditors();
+
   // A header holding HTML is shown as text, never parsed.
   await ctx.runCommand('CSV Trainer: Train (batch)');
   await ctx.quickPick('html-header.csv', 'Train (batch)');

@@ -18,11 +18,14 @@ interface Captured {
 function closedForm(csv: string): { bias: number; slope: number } {
   const [header, ...lines] = csv.trim().split(/\r?\n/);
   const names = header.split(',');
-  const points = lines.map((line) => line.split(',').map(Number)).map((cells) => ({ x: cells[names.indexOf('x')], y: cells[names.indexOf('y')] }));
+  const points = lines
+    .map((line) => line.split(',').map(Number))
+    .map((cells) => ({ x: cells[names.indexOf('x')], y: cells[names.indexOf('y')] }));
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const mx = mean(points.map((p) => p.x));
   const my = mean(points.map((p) => p.y));
-  const slope = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0) / points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  const slope =
+    points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0) / points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
   return { bias: my - slope * mx, slope };
 }
 
@@ -32,10 +35,29 @@ describe('csv-trainer compare', () => {
   const run = async (...args: string[]): Promise<Captured> => {
     let stdout = '';
     let stderr = '';
-    const code = await runCli(['compare', ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTTY: false, cwd });
+    const code = await runCli(['compare', ...args], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      stderrIsTTY: false,
+      cwd,
+    });
     return { code, stdout, stderr };
   };
-  const textbookArgs = ['textbook.csv', '--target', 'y', '--normalize', 'none', '--lr', '0.01', '--batch-size', '10', '--epochs', '200', '--online-passes', '200'];
+  const textbookArgs = [
+    'textbook.csv',
+    '--target',
+    'y',
+    '--normalize',
+    'none',
+    '--lr',
+    '0.01',
+    '--batch-size',
+    '10',
+    '--epochs',
+    '200',
+    '--online-passes',
+    '200',
+  ];
 
   beforeEach(() => {
     cwd = mkdtempSync(join(tmpdir(), 'csv-trainer-compare-'));
@@ -54,7 +76,10 @@ describe('csv-trainer compare', () => {
     assert.equal(comparison.kind, 'comparison');
     assert.equal(comparison.dataset.path, 'textbook.csv');
     assert.equal(comparison.dataset.rows, 100);
-    assert.deepEqual(comparison.runs.map((r: { mode: string }) => r.mode), ['batch', 'online']);
+    assert.deepEqual(
+      comparison.runs.map((r: { mode: string }) => r.mode),
+      ['batch', 'online'],
+    );
     assert.ok(comparison.optimum.mse > 0);
 
     const seeds = new Set<number>();
@@ -67,11 +92,20 @@ describe('csv-trainer compare', () => {
       assert.equal(report.mode, entry.mode);
       assert.equal(report.dataset.sha256, comparison.dataset.sha256);
       seeds.add(report.config.seed);
-      assert.ok(Math.abs(report.model.weights.x - expected.slope) < 0.1, `${entry.mode} slope ${report.model.weights.x} vs ${expected.slope}`);
-      assert.ok(Math.abs(report.model.bias - expected.bias) < 0.1, `${entry.mode} bias ${report.model.bias} vs ${expected.bias}`);
+      assert.ok(
+        Math.abs(report.model.weights.x - expected.slope) < 0.1,
+        `${entry.mode} slope ${report.model.weights.x} vs ${expected.slope}`,
+      );
+      assert.ok(
+        Math.abs(report.model.bias - expected.bias) < 0.1,
+        `${entry.mode} bias ${report.model.bias} vs ${expected.bias}`,
+      );
       assert.ok(entry.peakRssBytes > 0 && entry.samplesPerSecond > 0);
       assert.ok(entry.timeToOptimumMs === null || entry.timeToOptimumMs >= 0);
-      assert.ok(Math.abs(entry.metrics.train.mse - comparison.optimum.mse) < 0.01 * comparison.optimum.mse, `${entry.mode} train MSE within 1% of the optimum`);
+      assert.ok(
+        Math.abs(entry.metrics.train.mse - comparison.optimum.mse) < 0.01 * comparison.optimum.mse,
+        `${entry.mode} train MSE within 1% of the optimum`,
+      );
     }
     assert.equal(seeds.size, 1, 'both runs use the same seed');
     assert.equal(files.length, 3, 'two run reports and one comparison');
@@ -81,7 +115,16 @@ describe('csv-trainer compare', () => {
   });
 
   it('--json prints the comparison report itself', async () => {
-    const result = await run(...textbookArgs, '--epochs', '20', '--online-passes', '2', '--json', '--out-dir', 'cmp');
+    const result = await run(
+      ...textbookArgs,
+      '--epochs',
+      '20',
+      '--online-passes',
+      '2',
+      '--json',
+      '--out-dir',
+      'cmp',
+    );
     assert.equal(result.code, 0, result.stderr);
     const printed = JSON.parse(result.stdout);
     const [comparisonName] = readdirSync(join(cwd, 'cmp')).filter((name) => name.endsWith('-compare.json'));

@@ -1,7 +1,17 @@
 // `csv-trainer train` in-process through runCli: exit codes 0 / 2 / 3, what is written, and where.
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,10 +29,16 @@ describe('csv-trainer train', () => {
   const run = async (...args: string[]): Promise<Captured> => {
     let stdout = '';
     let stderr = '';
-    const code = await runCli(['train', ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTTY: false, cwd });
+    const code = await runCli(['train', ...args], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      stderrIsTTY: false,
+      cwd,
+    });
     return { code, stdout, stderr };
   };
-  const reports = () => (existsSync(join(cwd, '.csv-trainer', 'runs')) ? readdirSync(join(cwd, '.csv-trainer', 'runs')) : []);
+  const reports = () =>
+    existsSync(join(cwd, '.csv-trainer', 'runs')) ? readdirSync(join(cwd, '.csv-trainer', 'runs')) : [];
 
   beforeEach(() => {
     cwd = mkdtempSync(join(tmpdir(), 'csv-trainer-cli-'));
@@ -32,7 +48,23 @@ describe('csv-trainer train', () => {
   afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
   it('exit 0: batch on the textbook data writes a valid report with weights near 4 + 3x', async () => {
-    const result = await run('textbook.csv', '--target', 'y', '--mode', 'batch', '--lr', '0.01', '--batch-size', '10', '--epochs', '1000', '--normalize', 'none', '--validation-split', '0');
+    const result = await run(
+      'textbook.csv',
+      '--target',
+      'y',
+      '--mode',
+      'batch',
+      '--lr',
+      '0.01',
+      '--batch-size',
+      '10',
+      '--epochs',
+      '1000',
+      '--normalize',
+      'none',
+      '--validation-split',
+      '0',
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, '', 'no progress on a non-terminal stderr');
     const [name] = reports();
@@ -40,36 +72,105 @@ describe('csv-trainer train', () => {
     const report = JSON.parse(readFileSync(join(cwd, '.csv-trainer', 'runs', name), 'utf8'));
     assert.deepEqual(validateReport(report), []);
     assert.equal(report.dataset.path, 'textbook.csv');
-    assert.equal(report.dataset.sha256, createHash('sha256').update(readFileSync(join(cwd, 'textbook.csv'))).digest('hex'));
+    assert.equal(
+      report.dataset.sha256,
+      createHash('sha256')
+        .update(readFileSync(join(cwd, 'textbook.csv')))
+        .digest('hex'),
+    );
     assert.deepEqual(report.dataset.features, ['x']);
     assert.ok(Math.abs(report.model.weights.x - 3) < 0.2 && Math.abs(report.model.bias - 4) < 0.3);
     assert.ok(Math.abs(report.metrics.train.mse - report.optimum.mse) < 1e-3);
   });
 
   it('exit 0: online logistic with --out, categorical feature and default features', async () => {
-    const result = await run('purchases.csv', '--target', 'purchased', '--mode', 'online', '--model', 'logistic', '--features', 'age,income_k,visits,time_on_site_min,device', '--lr', '0.05', '--epochs', '2', '--out', 'out/p.json', '--quiet');
+    const result = await run(
+      'purchases.csv',
+      '--target',
+      'purchased',
+      '--mode',
+      'online',
+      '--model',
+      'logistic',
+      '--features',
+      'age,income_k,visits,time_on_site_min,device',
+      '--lr',
+      '0.05',
+      '--epochs',
+      '2',
+      '--out',
+      'out/p.json',
+      '--quiet',
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '');
     const report = JSON.parse(readFileSync(join(cwd, 'out', 'p.json'), 'utf8'));
     assert.deepEqual(validateReport(report), []);
     assert.ok(report.metrics.progressive.accuracy > 0.6);
     assert.ok(report.preprocessing.features.includes('device=mobile'));
-    const again = await run('purchases.csv', '--target', 'purchased', '--mode', 'online', '--model', 'logistic', '--out', 'out/p.json', '--quiet');
+    const again = await run(
+      'purchases.csv',
+      '--target',
+      'purchased',
+      '--mode',
+      'online',
+      '--model',
+      'logistic',
+      '--out',
+      'out/p.json',
+      '--quiet',
+    );
     assert.equal(again.code, 0);
     assert.ok(existsSync(join(cwd, 'out', 'p-2.json')), 'an existing report is never replaced');
   });
 
   const badInputs: [string, string[], RegExp][] = [
-    ['unknown target', ['textbook.csv', '--target', 'nope', '--mode', 'batch'], /textbook\.csv: unknown target column "nope"/],
-    ['unknown feature', ['textbook.csv', '--target', 'y', '--features', 'x,z', '--mode', 'batch'], /unknown feature column "z"/],
-    ['non-numeric regression target', ['purchases.csv', '--target', 'device', '--mode', 'batch'], /not numeric/],
-    ['one-class target', ['one-class.csv', '--target', 'label', '--mode', 'batch', '--model', 'logistic'], /one class/],
-    ['no usable rows', ['empty-target.csv', '--target', 'y', '--features', 'x', '--mode', 'batch'], /no usable rows|empty/],
-    ['bad --lr', ['textbook.csv', '--target', 'y', '--mode', 'batch', '--lr', 'fast'], /textbook\.csv: --lr must be/],
-    ['bad --epochs', ['textbook.csv', '--target', 'y', '--mode', 'batch', '--epochs', '0'], /--epochs must be/],
+    [
+      'unknown target',
+      ['textbook.csv', '--target', 'nope', '--mode', 'batch'],
+      /textbook\.csv: unknown target column "nope"/,
+    ],
+    [
+      'unknown feature',
+      ['textbook.csv', '--target', 'y', '--features', 'x,z', '--mode', 'batch'],
+      /unknown feature column "z"/,
+    ],
+    [
+      'non-numeric regression target',
+      ['purchases.csv', '--target', 'device', '--mode', 'batch'],
+      /not numeric/,
+    ],
+    [
+      'one-class target',
+      ['one-class.csv', '--target', 'label', '--mode', 'batch', '--model', 'logistic'],
+      /one class/,
+    ],
+    [
+      'no usable rows',
+      ['empty-target.csv', '--target', 'y', '--features', 'x', '--mode', 'batch'],
+      /no usable rows|empty/,
+    ],
+    [
+      'bad --lr',
+      ['textbook.csv', '--target', 'y', '--mode', 'batch', '--lr', 'fast'],
+      /textbook\.csv: --lr must be/,
+    ],
+    [
+      'bad --epochs',
+      ['textbook.csv', '--target', 'y', '--mode', 'batch', '--epochs', '0'],
+      /--epochs must be/,
+    ],
     ['bad --mode', ['textbook.csv', '--target', 'y', '--mode', 'stream'], /--mode must be batch or online/],
-    ['bad --backend', ['textbook.csv', '--target', 'y', '--mode', 'batch', '--backend', 'webgl'], /--backend must be/],
-    ['unknown option', ['textbook.csv', '--target', 'y', '--mode', 'batch', '--fast'], /unknown option "--fast"/],
+    [
+      'bad --backend',
+      ['textbook.csv', '--target', 'y', '--mode', 'batch', '--backend', 'webgl'],
+      /--backend must be/,
+    ],
+    [
+      'unknown option',
+      ['textbook.csv', '--target', 'y', '--mode', 'batch', '--fast'],
+      /unknown option "--fast"/,
+    ],
     ['missing file', ['missing.csv', '--target', 'y', '--mode', 'batch'], /missing\.csv: no such file/],
   ];
   for (const [label, args, message] of badInputs) {
@@ -101,7 +202,19 @@ describe('csv-trainer train', () => {
   });
 
   it('exit 3: divergence writes the report with status "diverged" and says what to try', async () => {
-    const result = await run('textbook.csv', '--target', 'y', '--mode', 'online', '--lr', '10', '--normalize', 'none', '--epochs', '10');
+    const result = await run(
+      'textbook.csv',
+      '--target',
+      'y',
+      '--mode',
+      'online',
+      '--lr',
+      '10',
+      '--normalize',
+      'none',
+      '--epochs',
+      '10',
+    );
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stderr, /lower learning rate/);
     const [name] = reports();

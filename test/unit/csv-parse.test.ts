@@ -95,14 +95,12 @@ const fieldArbitrary = fc
     maxLength: 8,
   })
   .map((chars) => chars.join(''));
-const tableArbitrary = fc
-  .integer({ min: 1, max: 5 })
-  .chain((width) =>
-    fc.array(fc.array(fieldArbitrary, { minLength: width, maxLength: width }), {
-      minLength: 1,
-      maxLength: 8,
-    }),
-  );
+const tableArbitrary = fc.integer({ min: 1, max: 5 }).chain((width) =>
+  fc.array(fc.array(fieldArbitrary, { minLength: width, maxLength: width }), {
+    minLength: 1,
+    maxLength: 8,
+  }),
+);
 // Rows that serialise to a blank line are skipped by design (like pandas): keep them out here.
 const nonBlankTable = tableArbitrary.filter((rows) => rows.every((row) => row.length > 1 || row[0] !== ''));
 

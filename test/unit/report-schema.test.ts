@@ -1,7 +1,13 @@
 // The run report: built from a real run, valid against its own schema; the validator is strict.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildReport, downsampleHistory, reportJsonSchema, validateReport, type RunReport } from '../../src/core/report';
+import {
+  buildReport,
+  downsampleHistory,
+  reportJsonSchema,
+  validateReport,
+  type RunReport,
+} from '../../src/core/report';
 import { selectBackend, trainBatch, type LossPoint } from '../../src/core/training/index';
 import { TEXTBOOK, config, numeric, textbookData } from './training-helpers';
 
@@ -17,7 +23,13 @@ describe('run report', () => {
       mode: 'batch',
       config: settings,
       result,
-      dataset: { path: 'examples/textbook.csv', sha256: 'a'.repeat(64), rows: 100, target: 'y', features: ['x'] },
+      dataset: {
+        path: 'examples/textbook.csv',
+        sha256: 'a'.repeat(64),
+        rows: 100,
+        target: 'y',
+        features: ['x'],
+      },
       backend,
       durationMs: 1234,
     });
@@ -54,14 +66,34 @@ describe('run report', () => {
   it('the JSON Schema is plain JSON with the documented top-level fields', () => {
     const schema = JSON.parse(JSON.stringify(reportJsonSchema));
     assert.equal(schema.type, 'object');
-    for (const key of ['schemaVersion', 'tool', 'status', 'mode', 'createdAt', 'dataset', 'config', 'backend', 'model', 'metrics', 'history', 'timing', 'preprocessing'])
+    for (const key of [
+      'schemaVersion',
+      'tool',
+      'status',
+      'mode',
+      'createdAt',
+      'dataset',
+      'config',
+      'backend',
+      'model',
+      'metrics',
+      'history',
+      'timing',
+      'preprocessing',
+    ])
       assert.ok(schema.required.includes(key), key);
     assert.deepEqual(schema.properties.status.enum, ['completed', 'stopped', 'diverged', 'failed']);
     assert.equal(schema.additionalProperties, false);
   });
 
   it('history downsampling keeps the first and last points and drops non-finite ones', () => {
-    const points: LossPoint[] = Array.from({ length: 5000 }, (_, i) => ({ samplesSeen: i, elapsedMs: i, epoch: i, loss: i === 7 ? NaN : 1 / (i + 1), kind: 'epoch' }));
+    const points: LossPoint[] = Array.from({ length: 5000 }, (_, i) => ({
+      samplesSeen: i,
+      elapsedMs: i,
+      epoch: i,
+      loss: i === 7 ? NaN : 1 / (i + 1),
+      kind: 'epoch',
+    }));
     const kept = downsampleHistory(points, 100);
     assert.equal(kept.length, 100);
     assert.equal(kept[0].samplesSeen, 0);

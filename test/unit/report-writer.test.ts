@@ -1,7 +1,17 @@
 // Atomic report writing: never over an existing report, stale temp files swept, no escape by symlink.
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STALE_TEMP_MS, writeReportAtomically } from '../../src/node/reportWriter';
@@ -18,14 +28,23 @@ describe('writeReportAtomically', () => {
     const first = await writeReportAtomically(folder, 'run', { n: 1 }, { workspaceRoot: root });
     const second = await writeReportAtomically(folder, 'run.json', { n: 2 }, { workspaceRoot: root });
     const third = await writeReportAtomically(folder, 'run', { n: 3 }, { workspaceRoot: root });
-    assert.deepEqual([first, second, third], [join(folder, 'run.json'), join(folder, 'run-2.json'), join(folder, 'run-3.json')]);
+    assert.deepEqual(
+      [first, second, third],
+      [join(folder, 'run.json'), join(folder, 'run-2.json'), join(folder, 'run-3.json')],
+    );
     assert.deepEqual(JSON.parse(readFileSync(first, 'utf8')), { n: 1 });
     assert.deepEqual(JSON.parse(readFileSync(third, 'utf8')), { n: 3 });
-    assert.deepEqual(readdirSync(folder).sort(), ['run-2.json', 'run-3.json', 'run.json'], 'no temp files left');
+    assert.deepEqual(
+      readdirSync(folder).sort(),
+      ['run-2.json', 'run-3.json', 'run.json'],
+      'no temp files left',
+    );
   });
 
   it('concurrent writers with one name all get their own file', async () => {
-    const paths = await Promise.all(Array.from({ length: 8 }, (_, i) => writeReportAtomically(root, 'same', { i })));
+    const paths = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => writeReportAtomically(root, 'same', { i })),
+    );
     assert.equal(new Set(paths).size, 8);
   });
 
@@ -46,8 +65,14 @@ describe('writeReportAtomically', () => {
     try {
       mkdirSync(join(root, '.csv-trainer'));
       symlinkSync(outside, join(root, '.csv-trainer', 'runs'));
-      await assert.rejects(writeReportAtomically(join(root, '.csv-trainer', 'runs'), 'r', {}, { workspaceRoot: root }), /outside the workspace/);
-      await assert.rejects(writeReportAtomically(join(root, '.csv-trainer', 'runs', 'deeper'), 'r', {}, { workspaceRoot: root }), /outside the workspace/);
+      await assert.rejects(
+        writeReportAtomically(join(root, '.csv-trainer', 'runs'), 'r', {}, { workspaceRoot: root }),
+        /outside the workspace/,
+      );
+      await assert.rejects(
+        writeReportAtomically(join(root, '.csv-trainer', 'runs', 'deeper'), 'r', {}, { workspaceRoot: root }),
+        /outside the workspace/,
+      );
       assert.deepEqual(readdirSync(outside), []);
     } finally {
       rmSync(outside, { recursive: true, force: true });
@@ -57,7 +82,12 @@ describe('writeReportAtomically', () => {
   it('accepts a symlink that stays inside the workspace', async () => {
     mkdirSync(join(root, 'real'));
     symlinkSync(join(root, 'real'), join(root, 'link'));
-    const written = await writeReportAtomically(join(root, 'link'), 'r', { ok: true }, { workspaceRoot: root });
+    const written = await writeReportAtomically(
+      join(root, 'link'),
+      'r',
+      { ok: true },
+      { workspaceRoot: root },
+    );
     assert.ok(existsSync(join(root, 'real', 'r.json')));
     assert.equal(written, join(root, 'link', 'r.json'));
   });

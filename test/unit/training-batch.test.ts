@@ -14,7 +14,11 @@ function category(name: string, codes: number[], categories: string[]): LoadedCo
 }
 
 /** Two Gaussian blobs (binary) or three (softmax), linearly separable enough for > 90 %. */
-function blobs(rows: number, classes: number, seed: number): { a: Float32Array; b: Float32Array; label: number[] } {
+function blobs(
+  rows: number,
+  classes: number,
+  seed: number,
+): { a: Float32Array; b: Float32Array; label: number[] } {
   const rng = new SeededRandom(seed);
   const a = new Float32Array(rows);
   const b = new Float32Array(rows);
@@ -37,7 +41,10 @@ describe('batch training', () => {
 
   it('a huge learning rate diverges: status, advice, last finite weights kept, no leaks', async () => {
     const tensorsBefore = tf.memory().numTensors;
-    const result = await trainBatch(textbook, config({ ...TEXTBOOK, mode: 'batch', learningRate: 10, epochs: 50 }));
+    const result = await trainBatch(
+      textbook,
+      config({ ...TEXTBOOK, mode: 'batch', learningRate: 10, epochs: 50 }),
+    );
     assert.equal(result.status, 'diverged');
     assert.match(result.message!, /lower learning rate/);
     assert.ok(Number.isFinite(result.model.weights.x) && Number.isFinite(result.model.bias));
@@ -52,7 +59,8 @@ describe('batch training', () => {
     const outY = new Float32Array(rows);
     shuffleRows(x, y, rows, 2, 1, outX, outY, new SeededRandom(1));
     assert.equal(new Set(outY).size, rows);
-    for (let r = 0; r < rows; r++) assert.deepEqual([outX[2 * r], outX[2 * r + 1]], [outY[r] * 10, outY[r] * 10 + 1]);
+    for (let r = 0; r < rows; r++)
+      assert.deepEqual([outX[2 * r], outX[2 * r + 1]], [outY[r] * 10, outY[r] * 10 + 1]);
     const again = new Float32Array(rows);
     shuffleRows(x, y, rows, 2, 1, new Float32Array(x.length), again, new SeededRandom(1));
     assert.deepEqual(again, outY, 'same seed, same order');
@@ -61,10 +69,22 @@ describe('batch training', () => {
     const small = 400;
     for (let seed = 0; seed < 400; seed++) {
       const landed = new Float32Array(small);
-      shuffleRows(new Float32Array(small), new Float32Array(small).map((_, i) => i), small, 1, 1, new Float32Array(small), landed, new SeededRandom(seed));
+      shuffleRows(
+        new Float32Array(small),
+        new Float32Array(small).map((_, i) => i),
+        small,
+        1,
+        1,
+        new Float32Array(small),
+        landed,
+        new SeededRandom(seed),
+      );
       quarters[Math.floor(landed.indexOf(0) / (small / 4))]++;
     }
-    assert.ok(quarters.every((q) => q > 60 && q < 140), JSON.stringify(quarters));
+    assert.ok(
+      quarters.every((q) => q > 60 && q < 140),
+      JSON.stringify(quarters),
+    );
   });
 
   it('the validation split is drawn after a seeded shuffle, not from the tail', () => {
@@ -78,7 +98,10 @@ describe('batch training', () => {
     assert.equal(prepared.validRows, 200);
     assert.equal(prepared.trainRows, 800);
     const validation = Array.from(prepared.validY);
-    assert.ok(validation.some((v) => v < 800), 'validation rows come from the whole file');
+    assert.ok(
+      validation.some((v) => v < 800),
+      'validation rows come from the whole file',
+    );
     assert.equal(new Set([...validation, ...prepared.trainY]).size, rows, 'a partition of the rows');
   });
 
@@ -99,10 +122,16 @@ describe('batch training', () => {
     const withGap = Float32Array.from(x);
     withGap[3] = NaN;
     withGap[10] = NaN;
-    const dropped = await trainBatch({ features: [numeric('x', withGap)], target: numeric('y', y) }, config({ ...TEXTBOOK, epochs: 5, mode: 'batch' }));
+    const dropped = await trainBatch(
+      { features: [numeric('x', withGap)], target: numeric('y', y) },
+      config({ ...TEXTBOOK, epochs: 5, mode: 'batch' }),
+    );
     assert.equal(dropped.rowsSkipped, 2);
     assert.equal(dropped.rowsUsed, 98);
-    const imputed = await trainBatch({ features: [numeric('x', withGap)], target: numeric('y', y) }, config({ ...TEXTBOOK, epochs: 5, mode: 'batch', missing: 'mean' }));
+    const imputed = await trainBatch(
+      { features: [numeric('x', withGap)], target: numeric('y', y) },
+      config({ ...TEXTBOOK, epochs: 5, mode: 'batch', missing: 'mean' }),
+    );
     assert.equal(imputed.rowsSkipped, 0);
     assert.ok(Number.isFinite(imputed.preprocessing.imputed!.x));
   });
@@ -122,7 +151,14 @@ describe('batch training', () => {
   it('logistic regression separates two blobs; classes ordered negative first', async () => {
     const { a, b, label } = blobs(400, 2, 1);
     const result = await trainBatch(
-      { features: [numeric('a', a), numeric('b', b)], target: category('t', label.map((k) => 1 - k), ['yes', 'no']) },
+      {
+        features: [numeric('a', a), numeric('b', b)],
+        target: category(
+          't',
+          label.map((k) => 1 - k),
+          ['yes', 'no'],
+        ),
+      },
       config({ mode: 'batch', model: 'logistic', learningRate: 0.1, epochs: 30 }),
     );
     assert.deepEqual(result.preprocessing.targetClasses, ['no', 'yes']);
@@ -133,7 +169,10 @@ describe('batch training', () => {
   it('softmax regression on three classes; per-class weights', async () => {
     const { a, b, label } = blobs(600, 3, 2);
     const result = await trainBatch(
-      { features: [numeric('a', a), numeric('b', b)], target: category('t', label, ['red', 'green', 'blue']) },
+      {
+        features: [numeric('a', a), numeric('b', b)],
+        target: category('t', label, ['red', 'green', 'blue']),
+      },
       config({ mode: 'batch', model: 'softmax', learningRate: 0.1, epochs: 30, optimizer: 'momentum' }),
     );
     const validation = result.metrics.validation!;
@@ -145,7 +184,16 @@ describe('batch training', () => {
     const rng = new SeededRandom(4);
     const u = new Float32Array(500).map(() => rng.next() * 4 - 2);
     const target = u.map((v) => v * v);
-    const settings = config({ mode: 'batch', model: 'mlp', hidden: [16], activation: 'tanh', optimizer: 'adam', learningRate: 0.02, epochs: 60, batchSize: 32 });
+    const settings = config({
+      mode: 'batch',
+      model: 'mlp',
+      hidden: [16],
+      activation: 'tanh',
+      optimizer: 'adam',
+      learningRate: 0.02,
+      epochs: 60,
+      batchSize: 32,
+    });
     const data = { features: [numeric('u', u)], target: numeric('v', target) };
     const first = await trainBatch(data, settings);
     const train = first.metrics.train;
@@ -155,7 +203,10 @@ describe('batch training', () => {
   });
 
   it('early stopping keeps the best weights and says why', async () => {
-    const result = await trainBatch(textbook, config({ mode: 'batch', learningRate: 0.5, epochs: 500, batchSize: 100, earlyStoppingPatience: 3 }));
+    const result = await trainBatch(
+      textbook,
+      config({ mode: 'batch', learningRate: 0.5, epochs: 500, batchSize: 100, earlyStoppingPatience: 3 }),
+    );
     assert.match(result.message ?? '', /early stopping/);
     assert.ok(result.history.filter((p) => p.kind === 'epoch').length < 500);
   });
@@ -164,27 +215,59 @@ describe('batch training', () => {
     it(`fused mini-batch kernel equals the generic tfjs-ops loop (linear and logistic, ${optimizer})`, async () => {
       const { a, b, label } = blobs(600, 2, 3);
       const cases = [
-        { model: 'linear' as const, target: numeric('t', a.map((v, i) => 2 * v - b[i] + 1)) },
+        {
+          model: 'linear' as const,
+          target: numeric(
+            't',
+            a.map((v, i) => 2 * v - b[i] + 1),
+          ),
+        },
         { model: 'logistic' as const, target: numeric('t', Float32Array.from(label)) },
       ];
       for (const { model, target } of cases) {
         const data = { features: [numeric('a', a), numeric('b', b)], target };
-        const settings = config({ mode: 'batch', model, optimizer, learningRate: 0.05, batchSize: 32, epochs: 5 });
+        const settings = config({
+          mode: 'batch',
+          model,
+          optimizer,
+          learningRate: 0.05,
+          batchSize: 32,
+          epochs: 5,
+        });
         const fused = await trainBatch(data, settings);
         const generic = await trainBatch(data, settings, undefined, { batchMethod: 'tfjs-ops' });
         for (const key of ['a', 'b'])
-          assert.ok(Math.abs(fused.model.weights[key] - generic.model.weights[key]) < 1e-4 * Math.max(1, Math.abs(generic.model.weights[key])), `${model} ${key}`);
-        assert.ok(Math.abs(fused.model.bias - generic.model.bias) < 1e-4 * Math.max(1, Math.abs(generic.model.bias)));
-        const [fusedLoss, genericLoss] = [fused, generic].map((r) => r.history.filter((p) => p.kind === 'epoch').map((p) => p.loss));
-        fusedLoss.forEach((loss, i) => assert.ok(Math.abs(loss - genericLoss[i]) < 1e-4 * Math.max(1, genericLoss[i])));
+          assert.ok(
+            Math.abs(fused.model.weights[key] - generic.model.weights[key]) <
+              1e-4 * Math.max(1, Math.abs(generic.model.weights[key])),
+            `${model} ${key}`,
+          );
+        assert.ok(
+          Math.abs(fused.model.bias - generic.model.bias) < 1e-4 * Math.max(1, Math.abs(generic.model.bias)),
+        );
+        const [fusedLoss, genericLoss] = [fused, generic].map((r) =>
+          r.history.filter((p) => p.kind === 'epoch').map((p) => p.loss),
+        );
+        fusedLoss.forEach((loss, i) =>
+          assert.ok(Math.abs(loss - genericLoss[i]) < 1e-4 * Math.max(1, genericLoss[i])),
+        );
       }
     });
   }
 
   it('bad input is a TrainingInputError: non-numeric regression target, one class', async () => {
-    await assert.rejects(trainBatch({ features: [numeric('x', x)], target: category('t', new Array(100).fill(0), ['a']) }, config({ mode: 'batch' })), TrainingInputError);
     await assert.rejects(
-      trainBatch({ features: [numeric('x', x)], target: category('t', new Array(100).fill(0), ['a']) }, config({ mode: 'batch', model: 'logistic' })),
+      trainBatch(
+        { features: [numeric('x', x)], target: category('t', new Array(100).fill(0), ['a']) },
+        config({ mode: 'batch' }),
+      ),
+      TrainingInputError,
+    );
+    await assert.rejects(
+      trainBatch(
+        { features: [numeric('x', x)], target: category('t', new Array(100).fill(0), ['a']) },
+        config({ mode: 'batch', model: 'logistic' }),
+      ),
       /one class/,
     );
   });

@@ -25,8 +25,16 @@ export function chunksOf(columns: Float32Array[], chunkRows = 64): () => AsyncIt
     for (let start = 0; start < rows; start += chunkRows) {
       const count = Math.min(chunkRows, rows - start);
       const values = new Float64Array(count * width);
-      for (let r = 0; r < count; r++) for (let c = 0; c < width; c++) values[r * width + c] = columns[c][start + r];
-      yield { rows: count, width, values, firstLine: start + 2, categories: new Array(width).fill(undefined), skippedRows: 0 };
+      for (let r = 0; r < count; r++)
+        for (let c = 0; c < width; c++) values[r * width + c] = columns[c][start + r];
+      yield {
+        rows: count,
+        width,
+        values,
+        firstLine: start + 2,
+        categories: new Array(width).fill(undefined),
+        skippedRows: 0,
+      };
     }
   };
 }
@@ -35,4 +43,10 @@ export function config(overrides: Partial<TrainConfig>): TrainConfig {
   return { ...DEFAULT_CONFIG, ...overrides };
 }
 
-export const TEXTBOOK: Partial<TrainConfig> = { learningRate: 0.01, batchSize: 10, epochs: 1000, normalize: 'none', validationSplit: 0 };
+export const TEXTBOOK: Partial<TrainConfig> = {
+  learningRate: 0.01,
+  batchSize: 10,
+  epochs: 1000,
+  normalize: 'none',
+  validationSplit: 0,
+};

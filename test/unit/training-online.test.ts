@@ -23,7 +23,12 @@ function regressionData(rows: number, features: number, seed: number): Float32Ar
 }
 
 /** The textbook per-sample loop in float64: predict, then w ← w − α (ŷ − y) x̃. */
-function referenceSgd(columns: Float32Array[], learningRate: number, bias: boolean, loss: 'squared' | 'logistic'): { w: number[]; b: number; progressive: number } {
+function referenceSgd(
+  columns: Float32Array[],
+  learningRate: number,
+  bias: boolean,
+  loss: 'squared' | 'logistic',
+): { w: number[]; b: number; progressive: number } {
   const features = columns.length - 1;
   const w = new Array<number>(features).fill(0);
   let b = 0;
@@ -43,7 +48,12 @@ function referenceSgd(columns: Float32Array[], learningRate: number, bias: boole
 
 function assertRelativelyClose(actual: number[], expected: number[], tolerance: number, label: string): void {
   const scale = Math.max(...expected.map(Math.abs));
-  actual.forEach((a, i) => assert.ok(Math.abs(a - expected[i]) <= tolerance * scale, `${label}[${i}]: ${a} vs ${expected[i]} (scale ${scale})`));
+  actual.forEach((a, i) =>
+    assert.ok(
+      Math.abs(a - expected[i]) <= tolerance * scale,
+      `${label}[${i}]: ${a} vs ${expected[i]} (scale ${scale})`,
+    ),
+  );
 }
 
 const layoutFor = (features: number) => ({
@@ -58,20 +68,31 @@ describe('online training', () => {
     await selectBackend('cpu', { browser: false });
   });
   const columns = regressionData(3000, 5, 3);
-  const settings = config({ mode: 'online', learningRate: 0.005, normalize: 'none', shuffle: false, epochs: 1 });
+  const settings = config({
+    mode: 'online',
+    learningRate: 0.005,
+    normalize: 'none',
+    shuffle: false,
+    epochs: 1,
+  });
 
   for (const method of ['fused-kernel', 'affine-scan', 'tfjs-ops'] as const) {
     it(`${method}: equals a float64 one-update-per-sample reference to 1e-3 relative`, async () => {
       const rows = method === 'tfjs-ops' ? columns.map((c) => c.subarray(0, 600)) : columns;
       const reference = referenceSgd(rows, settings.learningRate, true, 'squared');
       const tensorsBefore = tf.memory().numTensors;
-      const result = await trainOnline(chunksOf(rows, 500), layoutFor(5), settings, undefined, { onlineMethod: method });
+      const result = await trainOnline(chunksOf(rows, 500), layoutFor(5), settings, undefined, {
+        onlineMethod: method,
+      });
       assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor leaks');
       assert.equal(result.samplesSeen, rows[0].length);
       const weights = layoutFor(5).features.map((name) => result.model.weights[name]);
       assertRelativelyClose([...weights, result.model.bias], [...reference.w, reference.b], 1e-3, method);
       const progressive = result.metrics.progressive!;
-      assert.ok('mse' in progressive && Math.abs(progressive.mse - reference.progressive) < 1e-3 * reference.progressive);
+      assert.ok(
+        'mse' in progressive &&
+          Math.abs(progressive.mse - reference.progressive) < 1e-3 * reference.progressive,
+      );
     });
   }
 
@@ -91,7 +112,12 @@ describe('online training', () => {
       { features: ['a', 'b'], target: 'c', featureKinds: ['numeric', 'numeric'], targetKind: 'numeric' },
       config({ mode: 'online', model: 'logistic', learningRate: 0.05, normalize: 'none', epochs: 1 }),
     );
-    assertRelativelyClose([result.model.weights.a, result.model.weights.b, result.model.bias], [...reference.w, reference.b], 1e-3, 'logistic');
+    assertRelativelyClose(
+      [result.model.weights.a, result.model.weights.b, result.model.bias],
+      [...reference.w, reference.b],
+      1e-3,
+      'logistic',
+    );
     const progressive = result.metrics.progressive!;
     assert.ok('accuracy' in progressive && progressive.accuracy > 0.7);
   });
@@ -127,7 +153,11 @@ describe('online training', () => {
   it('running standardisation uses Welford statistics of the rows seen so far', async () => {
     const x = new Float32Array([1, 3, 5, 7, 9, 11]);
     const y = new Float32Array([2, 6, 10, 14, 18, 22]);
-    const result = await trainOnline(chunksOf([x, y], 4), { features: ['x'], target: 'y', featureKinds: ['numeric'], targetKind: 'numeric' }, config({ mode: 'online', normalize: 'standard', learningRate: 0.1, epochs: 1 }));
+    const result = await trainOnline(
+      chunksOf([x, y], 4),
+      { features: ['x'], target: 'y', featureKinds: ['numeric'], targetKind: 'numeric' },
+      config({ mode: 'online', normalize: 'standard', learningRate: 0.1, epochs: 1 }),
+    );
     assert.ok(Math.abs(result.preprocessing.means[0] - 6) < 1e-12);
     assert.ok(Math.abs(result.preprocessing.scales[0] - Math.sqrt(35 / 3)) < 1e-9);
   });
@@ -144,7 +174,9 @@ describe('online training', () => {
     const result = await trainOnline(chunksOf(columns, 1000), layoutFor(5), { ...settings, learningRate: 5 });
     assert.equal(result.status, 'diverged');
     assert.match(result.message!, /lower learning rate/);
-    assert.ok(Object.values(result.model.weights).every(Number.isFinite) && Number.isFinite(result.model.bias));
+    assert.ok(
+      Object.values(result.model.weights).every(Number.isFinite) && Number.isFinite(result.model.bias),
+    );
   });
 
   it('categorical features become one-hot slots, "__other__" past the cap; missing rows are dropped and counted', async () => {
@@ -157,7 +189,14 @@ describe('online training', () => {
       values[r * 3 + 1] = code;
       values[r * 3 + 2] = r / 10 + code;
     }
-    const chunk: RowChunk = { rows, width: 3, values, firstLine: 2, categories: [undefined, names, undefined], skippedRows: 2 };
+    const chunk: RowChunk = {
+      rows,
+      width: 3,
+      values,
+      firstLine: 2,
+      categories: [undefined, names, undefined],
+      skippedRows: 2,
+    };
     const result = await trainOnline(
       (async function* () {
         yield chunk;

@@ -268,7 +268,10 @@ export async function profileCsv(source: ByteChunks, options: ReadOptions = {}):
         } else {
           const text = decodeField(bytes, start, end, tokenizer.fieldFlags[c]);
           if (column.firstOther === undefined && !MISSING_TOKENS.has(text.trim()) && text.trim() !== '') {
-            column.firstOther = { line: tokenizer.rowLine, text: text.length > 40 ? `${text.slice(0, 40)}…` : text };
+            column.firstOther = {
+              line: tokenizer.rowLine,
+              text: text.length > 40 ? `${text.slice(0, 40)}…` : text,
+            };
           }
           addTextValue(column, text);
         }
@@ -299,7 +302,8 @@ export async function profileCsv(source: ByteChunks, options: ReadOptions = {}):
 function mixedTypeProblem(column: ColumnAccumulator): { line: number; message: string } | undefined {
   const numbers = column.integers + column.decimals;
   const others = column.booleans + column.dates + column.others;
-  if (others === 0 || numbers === 0 || numbers < 9 * others || column.firstOther === undefined) return undefined;
+  if (others === 0 || numbers === 0 || numbers < 9 * others || column.firstOther === undefined)
+    return undefined;
   const { line, text } = column.firstOther;
   return {
     line,

@@ -18,7 +18,12 @@ export interface ScanBlockResult {
  * `inputs`: [n, q] rows x̃ (features, then a 1 when the model has a bias); `targets`: [n];
  * `initial`: [q] weights before the block.
  */
-export function affineScanBlock(inputs: tf.Tensor2D, targets: tf.Tensor1D, initial: tf.Tensor1D, learningRate: number): ScanBlockResult {
+export function affineScanBlock(
+  inputs: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  initial: tf.Tensor1D,
+  learningRate: number,
+): ScanBlockResult {
   return tf.tidy(() => {
     const [n, q] = inputs.shape;
     const column = tf.reshape(inputs, [n, q, 1]);
@@ -30,7 +35,10 @@ export function affineScanBlock(inputs: tf.Tensor2D, targets: tf.Tensor1D, initi
     const identity = tf.reshape(tf.eye(q + 1), [1, q + 1, q + 1]);
     for (let span = 1; span < n; span *= 2) {
       // prefix[i] ← prefix[i] · prefix[i − span]; rows before `span` compose with the identity.
-      const earlier = tf.concat([tf.tile(identity, [span, 1, 1]), tf.slice(prefix, [0, 0, 0], [n - span, q + 1, q + 1])], 0);
+      const earlier = tf.concat(
+        [tf.tile(identity, [span, 1, 1]), tf.slice(prefix, [0, 0, 0], [n - span, q + 1, q + 1])],
+        0,
+      );
       prefix = tf.matMul(prefix, earlier) as tf.Tensor3D;
     }
     const start = tf.reshape(tf.concat([initial, tf.ones([1])]), [1, q + 1, 1]);

@@ -22,7 +22,10 @@ export interface BackendEnvironment {
 /** Renderers that are WebGL on the CPU: slower than wasm or cpu for these models. */
 const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|softpipe|software|mesa offscreen/i;
 
-export async function selectBackend(preferred: BackendPreference, env: BackendEnvironment): Promise<BackendSelection> {
+export async function selectBackend(
+  preferred: BackendPreference,
+  env: BackendEnvironment,
+): Promise<BackendSelection> {
   if (env.wasmPath) setWasmPaths(env.wasmPath);
   // A bare `import '@tensorflow/tfjs-backend-cpu'` is dropped by bundlers: its Node entry file is not
   // in the package's "sideEffects" list. Registering from a used binding keeps it in every bundle.
@@ -35,7 +38,8 @@ export async function selectBackend(preferred: BackendPreference, env: BackendEn
       const webgl = await trySetBackend('webgl');
       if (webgl.ok) {
         const renderer = webglRenderer();
-        if (renderer && !SOFTWARE_RENDERERS.test(renderer)) return { name: 'webgl', renderer, reason: `auto: WebGL on a GPU (${renderer})` };
+        if (renderer && !SOFTWARE_RENDERERS.test(renderer))
+          return { name: 'webgl', renderer, reason: `auto: WebGL on a GPU (${renderer})` };
         const fastest = await fastestCpuBackend(env);
         return {
           ...fastest,
@@ -68,8 +72,12 @@ export async function selectBackend(preferred: BackendPreference, env: BackendEn
   }
   const fallback: BackendName = preferred === 'cpu' ? 'wasm' : 'cpu';
   const second = await trySetBackend(fallback);
-  if (!second.ok) throw new Error(`no tfjs backend could start: ${preferred}: ${attempt.why}; ${fallback}: ${second.why}`);
-  return { name: fallback, reason: `requested ${preferred} is unavailable (${attempt.why}); fell back to ${fallback}` };
+  if (!second.ok)
+    throw new Error(`no tfjs backend could start: ${preferred}: ${attempt.why}; ${fallback}: ${second.why}`);
+  return {
+    name: fallback,
+    reason: `requested ${preferred} is unavailable (${attempt.why}); fell back to ${fallback}`,
+  };
 }
 
 async function trySetBackend(name: BackendName): Promise<{ ok: true } | { ok: false; why: string }> {

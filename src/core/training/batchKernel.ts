@@ -26,7 +26,12 @@ export interface MinibatchGlmState {
   residuals: Float64Array;
 }
 
-export function createMinibatchGlmState(loss: MinibatchGlmState['loss'], features: number, bias: boolean, optimizer: OptimizerName): MinibatchGlmState {
+export function createMinibatchGlmState(
+  loss: MinibatchGlmState['loss'],
+  features: number,
+  bias: boolean,
+  optimizer: OptimizerName,
+): MinibatchGlmState {
   const size = features + 1;
   return {
     loss,
@@ -45,7 +50,11 @@ export function createMinibatchGlmState(loss: MinibatchGlmState['loss'], feature
 export function registerMinibatchKernels(): void {
   for (const backendName of BACKENDS) {
     if (tf.getKernel(MINIBATCH_GLM_KERNEL, backendName)) continue;
-    tf.registerKernel({ kernelName: MINIBATCH_GLM_KERNEL, backendName, kernelFunc: minibatchKernelFunc as unknown as tf.KernelFunc });
+    tf.registerKernel({
+      kernelName: MINIBATCH_GLM_KERNEL,
+      backendName,
+      kernelFunc: minibatchKernelFunc as unknown as tf.KernelFunc,
+    });
   }
 }
 
@@ -63,7 +72,13 @@ export function runMinibatchGlm(
   batchSize: number,
 ): tf.Tensor1D {
   registerMinibatchKernels();
-  return tf.engine().runKernel(MINIBATCH_GLM_KERNEL, { x, y, order }, { state, learningRate, batchSize } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
+  return tf
+    .engine()
+    .runKernel(MINIBATCH_GLM_KERNEL, { x, y, order }, {
+      state,
+      learningRate,
+      batchSize,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
 }
 
 function minibatchKernelFunc(args: {
@@ -77,7 +92,8 @@ function minibatchKernelFunc(args: {
   const order = readInPlace(backend, inputs.order) as Int32Array;
   const rows = order.length;
   const { state, learningRate, batchSize } = attrs;
-  if (inputs.x.shape[1] !== state.features) throw new Error(`minibatch kernel: ${inputs.x.shape[1]} columns, expected ${state.features}`);
+  if (inputs.x.shape[1] !== state.features)
+    throw new Error(`minibatch kernel: ${inputs.x.shape[1]} columns, expected ${state.features}`);
   let lossSum = 0;
   if (state.residuals.length < batchSize) state.residuals = new Float64Array(batchSize);
   for (let start = 0; start < rows; start += batchSize) {
@@ -97,7 +113,15 @@ export function readInPlace(backend: tf.KernelBackend, info: tf.TensorInfo): Arr
   return backend.readSync(info.dataId) as ArrayLike<number>;
 }
 
-function batchStep(state: MinibatchGlmState, x: Float32Array, y: Float32Array, order: Int32Array, start: number, end: number, learningRate: number): number {
+function batchStep(
+  state: MinibatchGlmState,
+  x: Float32Array,
+  y: Float32Array,
+  order: Int32Array,
+  start: number,
+  end: number,
+  learningRate: number,
+): number {
   const p = state.features;
   const w = state.weights;
   const g = state.gradient;

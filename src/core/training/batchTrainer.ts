@@ -11,19 +11,34 @@ import { prepareBatch, type PreparedBatch } from './preprocessing';
 import { SeededRandom, shuffleRows } from './rng';
 import { learningRateAt } from './schedule';
 import { resolveTask, type Task } from './task';
-import type { BatchData, EngineOptions, LossPoint, RunStatus, TrainConfig, TrainHooks, TrainResult } from './types';
+import type {
+  BatchData,
+  EngineOptions,
+  LossPoint,
+  RunStatus,
+  TrainConfig,
+  TrainHooks,
+  TrainResult,
+} from './types';
 
 /** Live "step" points per epoch when someone listens (each costs one read of the loss). */
 const STEP_POINTS_PER_EPOCH = 10;
 
-export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: TrainHooks, options: EngineOptions = {}): Promise<TrainResult> {
+export async function trainBatch(
+  data: BatchData,
+  config: TrainConfig,
+  hooks?: TrainHooks,
+  options: EngineOptions = {},
+): Promise<TrainResult> {
   const started = now();
   const task = resolveTask(config, data.target.kind);
   const prepared = prepareBatch(data, config, task, options.categoryCap);
   const { columns, targetWidth, trainRows } = prepared;
   // The floor the run should approach, known before the first step so a chart can show it throughout.
   const optimum =
-    config.model === 'linear' ? closedFormLeastSquares(prepared.trainX, prepared.trainY, trainRows, columns, { bias: config.bias }) : undefined;
+    config.model === 'linear'
+      ? closedFormLeastSquares(prepared.trainX, prepared.trainY, trainRows, columns, { bias: config.bias })
+      : undefined;
   if (optimum) hooks?.onReference?.({ mse: optimum.mse, loss: optimum.loss });
   const batchSize = Math.max(1, Math.min(config.batchSize, trainRows));
   const model = new ModelParameters(config.model, columns, targetWidth, config);
@@ -44,13 +59,25 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
   let bestWeights: Float32Array[] | undefined;
   let epochsWithoutImprovement = 0;
   const stepsPerEpoch = Math.ceil(trainRows / batchSize);
-  const stepPointEvery = hooks?.onProgress ? Math.max(1, Math.floor(stepsPerEpoch / STEP_POINTS_PER_EPOCH)) : Infinity;
+  const stepPointEvery = hooks?.onProgress
+    ? Math.max(1, Math.floor(stepsPerEpoch / STEP_POINTS_PER_EPOCH))
+    : Infinity;
   // Linear and logistic models run whole runs of batches in one fused kernel call.
   // On WebGL, `auto` keeps to tfjs ops (matrix products on the GPU): the fused kernel is a CPU loop.
-  const batchMethod = options.batchMethod === undefined || options.batchMethod === 'auto' ? (tf.getBackend() === 'webgl' ? 'tfjs-ops' : 'fused-kernel') : options.batchMethod;
+  const batchMethod =
+    options.batchMethod === undefined || options.batchMethod === 'auto'
+      ? tf.getBackend() === 'webgl'
+        ? 'tfjs-ops'
+        : 'fused-kernel'
+      : options.batchMethod;
   const fused: MinibatchGlmState | undefined =
     (config.model === 'linear' || config.model === 'logistic') && batchMethod !== 'tfjs-ops'
-      ? createMinibatchGlmState(task.loss === 'logistic' ? 'logistic' : 'squared', columns, config.bias, config.optimizer)
+      ? createMinibatchGlmState(
+          task.loss === 'logistic' ? 'logistic' : 'squared',
+          columns,
+          config.bias,
+          config.optimizer,
+        )
       : undefined;
   // Each epoch's shuffle is written into one reusable pair of buffers (see shuffleRows).
   const shuffledX = config.shuffle ? new Float32Array(prepared.trainX.length) : prepared.trainX;
@@ -59,7 +86,17 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
 
   training: for (let epoch = 0; epoch < config.epochs; epoch++) {
     const learningRate = learningRateAt(config, epoch);
-    if (config.shuffle) shuffleRows(prepared.trainX, prepared.trainY, trainRows, columns, targetWidth, shuffledX, shuffledY, rng);
+    if (config.shuffle)
+      shuffleRows(
+        prepared.trainX,
+        prepared.trainY,
+        trainRows,
+        columns,
+        targetWidth,
+        shuffledX,
+        shuffledY,
+        rng,
+      );
     let trainLoss: number;
     if (fused) {
       const segments = Math.min(stepsPerEpoch, STEP_POINTS_PER_EPOCH);
@@ -77,7 +114,13 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
         epochLoss += segmentLoss;
         samplesSeen += rows;
         if (hooks?.onProgress) {
-          const point: LossPoint = { samplesSeen, elapsedMs: now() - started, epoch, loss: segmentLoss / rows, kind: 'step' };
+          const point: LossPoint = {
+            samplesSeen,
+            elapsedMs: now() - started,
+            epoch,
+            loss: segmentLoss / rows,
+            kind: 'step',
+          };
           history.push(point);
           hooks.onProgress([point]);
         }
@@ -98,15 +141,27 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
         const start = step * batchSize;
         const rows = Math.min(batchSize, trainRows - start);
         tf.tidy(() => {
-          const x = tf.tensor2d(shuffledX.subarray(start * columns, (start + rows) * columns), [rows, columns]);
-          const y = tf.tensor2d(shuffledY.subarray(start * targetWidth, (start + rows) * targetWidth), [rows, targetWidth]);
+          const x = tf.tensor2d(shuffledX.subarray(start * columns, (start + rows) * columns), [
+            rows,
+            columns,
+          ]);
+          const y = tf.tensor2d(shuffledY.subarray(start * targetWidth, (start + rows) * targetWidth), [
+            rows,
+            targetWidth,
+          ]);
           const loss = trainStep(model, optimizer, task.loss, x, y, learningRate);
           lossSum.assign(tf.add(lossSum, tf.mul(loss, rows)));
         });
         samplesSeen += rows;
         if ((step + 1) % stepPointEvery === 0) {
           const sum = lossSum.dataSync()[0];
-          const point: LossPoint = { samplesSeen, elapsedMs: now() - started, epoch, loss: (sum - stepPointSum) / (stepPointEvery * batchSize), kind: 'step' };
+          const point: LossPoint = {
+            samplesSeen,
+            elapsedMs: now() - started,
+            epoch,
+            loss: (sum - stepPointSum) / (stepPointEvery * batchSize),
+            kind: 'step',
+          };
           stepPointSum = sum;
           history.push(point);
           hooks?.onProgress?.([point]);
@@ -126,9 +181,23 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
       break;
     }
     lastFinite = model.snapshot();
-    const point: LossPoint = { samplesSeen, elapsedMs: now() - started, epoch, loss: trainLoss, kind: 'epoch' };
+    const point: LossPoint = {
+      samplesSeen,
+      elapsedMs: now() - started,
+      epoch,
+      loss: trainLoss,
+      kind: 'epoch',
+    };
     if (prepared.validRows > 0) {
-      point.validationLoss = evaluateSplit(model, task.loss, prepared.validX, prepared.validY, prepared.validRows, columns, targetWidth).loss;
+      point.validationLoss = evaluateSplit(
+        model,
+        task.loss,
+        prepared.validX,
+        prepared.validY,
+        prepared.validRows,
+        columns,
+        targetWidth,
+      ).loss;
     }
     history.push(point);
     hooks?.onProgress?.([point]);
@@ -148,7 +217,15 @@ export async function trainBatch(data: BatchData, config: TrainConfig, hooks?: T
   tf.dispose([lossSum, ...(identityOrder ? [identityOrder] : [])]);
 
   const method = fused ? 'mini-batch updates: fused kernel' : 'mini-batch updates: tfjs ops';
-  const result = summarise(model, task, prepared, config, { status, message, history, samplesSeen, trainingMs, method, optimum });
+  const result = summarise(model, task, prepared, config, {
+    status,
+    message,
+    history,
+    samplesSeen,
+    trainingMs,
+    method,
+    optimum,
+  });
   optimizer.dispose();
   model.dispose();
   return result;
@@ -173,13 +250,37 @@ function summarise(
   task: Task,
   prepared: PreparedBatch,
   config: TrainConfig,
-  run: { status: RunStatus; message?: string; history: LossPoint[]; samplesSeen: number; trainingMs: number; method: string; optimum?: { mse: number; loss: number } },
+  run: {
+    status: RunStatus;
+    message?: string;
+    history: LossPoint[];
+    samplesSeen: number;
+    trainingMs: number;
+    method: string;
+    optimum?: { mse: number; loss: number };
+  },
 ): TrainResult {
   const { columns, targetWidth } = prepared;
-  const train = evaluateSplit(model, task.loss, prepared.trainX, prepared.trainY, prepared.trainRows, columns, targetWidth);
+  const train = evaluateSplit(
+    model,
+    task.loss,
+    prepared.trainX,
+    prepared.trainY,
+    prepared.trainRows,
+    columns,
+    targetWidth,
+  );
   const validation =
     prepared.validRows > 0
-      ? evaluateSplit(model, task.loss, prepared.validX, prepared.validY, prepared.validRows, columns, targetWidth)
+      ? evaluateSplit(
+          model,
+          task.loss,
+          prepared.validX,
+          prepared.validY,
+          prepared.validRows,
+          columns,
+          targetWidth,
+        )
       : undefined;
   const trained =
     model.type === 'mlp'

@@ -113,7 +113,8 @@ function solveSymmetric(matrix: Float64Array, rhs: Float64Array, n: number): Flo
   for (let i = 0; i < n; i++) matrix[i * n + i] += ridge;
   for (let col = 0; col < n; col++) {
     let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(matrix[r * n + col]) > Math.abs(matrix[pivot * n + col])) pivot = r;
+    for (let r = col + 1; r < n; r++)
+      if (Math.abs(matrix[r * n + col]) > Math.abs(matrix[pivot * n + col])) pivot = r;
     if (pivot !== col) {
       for (let c = 0; c < n; c++) {
         const t = matrix[col * n + c];

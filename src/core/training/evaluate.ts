@@ -27,7 +27,9 @@ export function evaluateSplit(
   for (let start = 0; start < rows; start += EVALUATION_SLICE_ROWS) {
     const count = Math.min(EVALUATION_SLICE_ROWS, rows - start);
     const output = tf.tidy(() => {
-      const z = model.forward(tf.tensor2d(x.subarray(start * columns, (start + count) * columns), [count, columns]));
+      const z = model.forward(
+        tf.tensor2d(x.subarray(start * columns, (start + count) * columns), [count, columns]),
+      );
       return loss === 'squared' ? z : loss === 'logistic' ? tf.sigmoid(z) : tf.softmax(z);
     });
     const values = output.dataSync();
@@ -38,7 +40,10 @@ export function evaluateSplit(
       else if (loss === 'logistic') {
         const p = Math.min(1 - PROBABILITY_EPSILON, Math.max(PROBABILITY_EPSILON, values[r]));
         const label = y[row];
-        classification.add(-(label * Math.log(p) + (1 - label) * Math.log(1 - p)), (p >= 0.5 ? 1 : 0) === label);
+        classification.add(
+          -(label * Math.log(p) + (1 - label) * Math.log(1 - p)),
+          (p >= 0.5 ? 1 : 0) === label,
+        );
       } else {
         let best = 0;
         let truth = 0;

@@ -42,7 +42,12 @@ export function exportLinearModel(
 
 /** MLP layers as plain arrays (inputs are the standardised features of `preprocessing`). */
 export function exportMlpLayers(
-  layers: { weights: Float32Array | number[]; shape: [number, number]; bias?: ArrayLike<number>; activation: string }[],
+  layers: {
+    weights: Float32Array | number[];
+    shape: [number, number];
+    bias?: ArrayLike<number>;
+    activation: string;
+  }[],
 ): TrainedModel {
   return {
     type: 'mlp',
@@ -52,7 +57,11 @@ export function exportMlpLayers(
       const [rows, cols] = layer.shape;
       const matrix: number[][] = [];
       for (let r = 0; r < rows; r++) matrix.push(Array.from(layer.weights.slice(r * cols, (r + 1) * cols)));
-      return { weights: matrix, bias: layer.bias ? Array.from(layer.bias) : new Array(cols).fill(0), activation: layer.activation };
+      return {
+        weights: matrix,
+        bias: layer.bias ? Array.from(layer.bias) : new Array(cols).fill(0),
+        activation: layer.activation,
+      };
     }),
   };
 }

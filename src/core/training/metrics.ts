@@ -22,7 +22,12 @@ export class RegressionTally {
   }
 }
 
-export function regressionMetrics(sumSquaredError: number, sumY: number, sumYY: number, count: number): RegressionMetrics {
+export function regressionMetrics(
+  sumSquaredError: number,
+  sumY: number,
+  sumYY: number,
+  count: number,
+): RegressionMetrics {
   const n = Math.max(1, count);
   const mse = sumSquaredError / n;
   const variance = sumYY / n - (sumY / n) ** 2;
@@ -46,7 +51,11 @@ export class ClassificationTally {
   }
 }
 
-export function classificationMetrics(sumLogLoss: number, correct: number, count: number): ClassificationMetrics {
+export function classificationMetrics(
+  sumLogLoss: number,
+  correct: number,
+  count: number,
+): ClassificationMetrics {
   const n = Math.max(1, count);
   return { logLoss: sumLogLoss / n, accuracy: correct / n };
 }

@@ -27,7 +27,8 @@ export class ModelParameters {
     outputs: number,
     config: Pick<TrainConfig, 'hidden' | 'activation' | 'bias' | 'seed'>,
   ) {
-    const sizes = type === 'mlp' ? [inputs, ...config.hidden.filter((h) => h > 0), outputs] : [inputs, outputs];
+    const sizes =
+      type === 'mlp' ? [inputs, ...config.hidden.filter((h) => h > 0), outputs] : [inputs, outputs];
     const rng = new SeededRandom(config.seed ^ 0x9e3779b9);
     this.layers = [];
     for (let i = 0; i + 1 < sizes.length; i++) {
@@ -85,7 +86,9 @@ export function batchLoss(loss: LossKind, output: tf.Tensor2D, target: tf.Tensor
       return tf.mul(0.5, tf.mean(tf.sum(tf.squaredDifference(output, target), 1)));
     case 'logistic':
       // max(z,0) − z·y + log(1 + e^−|z|): the stable form of −y log σ(z) − (1−y) log(1−σ(z)).
-      return tf.mean(tf.add(tf.sub(tf.relu(output), tf.mul(output, target)), tf.log1p(tf.exp(tf.neg(tf.abs(output))))));
+      return tf.mean(
+        tf.add(tf.sub(tf.relu(output), tf.mul(output, target)), tf.log1p(tf.exp(tf.neg(tf.abs(output))))),
+      );
     case 'softmax':
       return tf.mean(tf.sub(tf.logSumExp(output, 1), tf.sum(tf.mul(target, output), 1)));
   }
@@ -111,8 +114,10 @@ export class GradientOptimizer {
     readonly name: OptimizerName,
     variables: tf.Variable[],
   ) {
-    if (name !== 'sgd') for (const v of variables) this.first.push(tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
-    if (name === 'adam') for (const v of variables) this.second.push(tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
+    if (name !== 'sgd')
+      for (const v of variables) this.first.push(tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
+    if (name === 'adam')
+      for (const v of variables) this.second.push(tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
   }
 
   /** Call inside `tf.tidy`. */
@@ -123,8 +128,12 @@ export class GradientOptimizer {
       const stepSize = (learningRate * Math.sqrt(1 - BETA2 ** this.steps)) / (1 - BETA1 ** this.steps);
       variables.forEach((v, i) => {
         this.first[i].assign(tf.add(tf.mul(BETA1, this.first[i]), tf.mul(1 - BETA1, gradients[i])));
-        this.second[i].assign(tf.add(tf.mul(BETA2, this.second[i]), tf.mul(1 - BETA2, tf.square(gradients[i]))));
-        v.assign(tf.sub(v, tf.mul(stepSize, tf.div(this.first[i], tf.add(tf.sqrt(this.second[i]), EPSILON)))));
+        this.second[i].assign(
+          tf.add(tf.mul(BETA2, this.second[i]), tf.mul(1 - BETA2, tf.square(gradients[i]))),
+        );
+        v.assign(
+          tf.sub(v, tf.mul(stepSize, tf.div(this.first[i], tf.add(tf.sqrt(this.second[i]), EPSILON)))),
+        );
       });
     } else if (this.name === 'momentum') {
       variables.forEach((v, i) => {

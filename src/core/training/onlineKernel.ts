@@ -86,7 +86,11 @@ export function registerOnlineKernels(): void {
   registered = true;
   for (const backendName of BACKENDS) {
     if (tf.getKernel(ONLINE_GLM_KERNEL, backendName)) continue;
-    tf.registerKernel({ kernelName: ONLINE_GLM_KERNEL, backendName, kernelFunc: onlineGlmKernelFunc as unknown as tf.KernelFunc });
+    tf.registerKernel({
+      kernelName: ONLINE_GLM_KERNEL,
+      backendName,
+      kernelFunc: onlineGlmKernelFunc as unknown as tf.KernelFunc,
+    });
   }
 }
 
@@ -96,17 +100,24 @@ export function registerOnlineKernels(): void {
  * tensor.
  */
 export function runOnlineGlmChunk(rows: tf.Tensor2D, state: OnlineGlmState): tf.Tensor2D {
-  return tf.engine().runKernel(ONLINE_GLM_KERNEL, { rows }, { state } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+  return tf
+    .engine()
+    .runKernel(ONLINE_GLM_KERNEL, { rows }, { state } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }
 
-function onlineGlmKernelFunc(args: { inputs: { rows: tf.TensorInfo }; backend: tf.KernelBackend; attrs: { state: OnlineGlmState } }): tf.TensorInfo {
+function onlineGlmKernelFunc(args: {
+  inputs: { rows: tf.TensorInfo };
+  backend: tf.KernelBackend;
+  attrs: { state: OnlineGlmState };
+}): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   // The backend's own array on cpu, a heap view on wasm, and on webgl the not yet uploaded values
   // (a fresh tensor from JS data lives on the CPU side until a GPU op uses it).
   const data = readInPlace(backend, inputs.rows) as Float32Array;
   const [count, width] = inputs.rows.shape;
   const state = attrs.state;
-  if (width !== state.features + 1) throw new Error(`online kernel: chunk has ${width} columns, expected ${state.features + 1}`);
+  if (width !== state.features + 1)
+    throw new Error(`online kernel: chunk has ${width} columns, expected ${state.features + 1}`);
   processRows(state, data, count);
   const shape = [state.features + 1, state.outputs];
   const dataId = backend.write(Float32Array.from(state.weights), shape, 'float32');
@@ -121,7 +132,10 @@ function processRows(state: OnlineGlmState, data: Float32Array, count: number): 
   for (let r = 0; r < count; r++) {
     const offset = r * stride;
     const y = data[offset + p];
-    const sampleLoss = state.loss === 'softmax' ? softmaxRow(state, data, offset, y) : binaryOrSquaredRow(state, data, offset, y);
+    const sampleLoss =
+      state.loss === 'softmax'
+        ? softmaxRow(state, data, offset, y)
+        : binaryOrSquaredRow(state, data, offset, y);
     blockLoss += sampleLoss;
     state.samplesSeen++;
     if (state.samplesSeen % DIVERGENCE_CHECK_ROWS === 0 || r === count - 1) {
@@ -207,7 +221,14 @@ function softmaxRow(state: OnlineGlmState, data: Float32Array, offset: number, l
 }
 
 /** w[:, k] −= step(g), with g = residual · x̃ (x̃ = features, then 1 for the bias). */
-function applyUpdate(state: OnlineGlmState, data: Float32Array, offset: number, residual: number, k: number, K: number): void {
+function applyUpdate(
+  state: OnlineGlmState,
+  data: Float32Array,
+  offset: number,
+  residual: number,
+  k: number,
+  K: number,
+): void {
   const p = state.features;
   const w = state.weights;
   const lr = state.learningRate;

@@ -12,10 +12,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import { NormalEquations } from './closedForm';
 import { exportLinearModel, exportMlpLayers } from './exportModel';
 import { DIVERGED_ADVICE, LoopControl, now } from './loopControl';
-import { ClassificationTally, PROBABILITY_EPSILON, RegressionTally, RollingWindow, classificationMetrics, regressionMetrics } from './metrics';
+import {
+  ClassificationTally,
+  PROBABILITY_EPSILON,
+  RegressionTally,
+  RollingWindow,
+  classificationMetrics,
+  regressionMetrics,
+} from './metrics';
 import { GradientOptimizer, ModelParameters, trainStep } from './models';
 import { affineScanBlock } from './affineScan';
-import { createOnlineGlmState, registerOnlineKernels, runOnlineGlmChunk, type OnlineGlmState } from './onlineKernel';
+import {
+  createOnlineGlmState,
+  registerOnlineKernels,
+  runOnlineGlmChunk,
+  type OnlineGlmState,
+} from './onlineKernel';
 import { MAX_ONLINE_CLASSES, StreamEncoder } from './streamEncoder';
 import { resolveTask, type Task } from './task';
 import {
@@ -48,7 +60,10 @@ interface OnlineUpdater {
   rolling(): Metrics;
   /** Weights as [features+1 × outputs] (bias row last) for linear models. */
   linearWeights?(): { weights: Float64Array; bias: Float64Array; outputs: number };
-  export(preprocessingColumns: number[], preprocessing: ReturnType<StreamEncoder['preprocessing']>): TrainedModel;
+  export(
+    preprocessingColumns: number[],
+    preprocessing: ReturnType<StreamEncoder['preprocessing']>,
+  ): TrainedModel;
   dispose(): void;
 }
 
@@ -62,7 +77,9 @@ export async function trainOnline(
   const task = resolveTask(config, layout.targetKind);
   const passes = Math.max(1, Math.floor(config.epochs));
   if (passes > 1 && typeof chunks !== 'function')
-    throw new TrainingInputError('more than one online pass needs a re-openable source (pass a factory () => chunks)');
+    throw new TrainingInputError(
+      'more than one online pass needs a re-openable source (pass a factory () => chunks)',
+    );
   const open = (): AsyncIterable<RowChunk> => (typeof chunks === 'function' ? chunks() : chunks);
   const encoder = new StreamEncoder(layout, config, task, options.categoryCap);
   const updater = createUpdater(task, encoder.columns, config, options);
@@ -126,9 +143,12 @@ export async function trainOnline(
       history.push(point);
       hooks?.onProgress?.([point]);
     }
-    if (encoder.rowsUsed === 0) throw new TrainingInputError('no usable rows (every row misses the target or a feature)');
+    if (encoder.rowsUsed === 0)
+      throw new TrainingInputError('no usable rows (every row misses the target or a feature)');
     if (task.kind === 'classification' && encoder.distinctLabels < 2)
-      throw new TrainingInputError(`target "${layout.target}" has ${encoder.distinctLabels === 0 ? 'no values' : 'one class'}; classification needs at least two`);
+      throw new TrainingInputError(
+        `target "${layout.target}" has ${encoder.distinctLabels === 0 ? 'no values' : 'one class'}; classification needs at least two`,
+      );
     progressive ??= updater.progressive();
     rolling ??= updater.rolling();
 
@@ -172,7 +192,12 @@ function progressiveLoss(metrics: Metrics): number {
 }
 
 /** Weights over all encoded columns in original units, bias last, for the normal-equation MSE. */
-function originalUnitWeights(model: TrainedModel, encoder: StreamEncoder, used: number[], bias: boolean): Float64Array {
+function originalUnitWeights(
+  model: TrainedModel,
+  encoder: StreamEncoder,
+  used: number[],
+  bias: boolean,
+): Float64Array {
   const names = encoder.preprocessing().features;
   const full = new Float64Array(encoder.columns + (bias ? 1 : 0));
   used.forEach((column, i) => (full[column] = model.weights[names[i]] ?? 0));
@@ -187,7 +212,12 @@ function streamMetrics(equations: NormalEquations, weights: Float64Array): Metri
 }
 
 /** A second read with the final weights and frozen statistics (not counted as training time). */
-async function evaluatePass(open: () => AsyncIterable<RowChunk>, encoder: StreamEncoder, updater: OnlineUpdater, task: Task): Promise<Metrics> {
+async function evaluatePass(
+  open: () => AsyncIterable<RowChunk>,
+  encoder: StreamEncoder,
+  updater: OnlineUpdater,
+  task: Task,
+): Promise<Metrics> {
   encoder.freeze();
   const regression = new RegressionTally();
   const classification = new ClassificationTally();
@@ -222,7 +252,11 @@ async function evaluatePass(open: () => AsyncIterable<RowChunk>, encoder: Stream
  * loops on the CPU: the right tool on cpu and wasm, but on WebGL they would only move data back
  * and forth while claiming the GPU.
  */
-export function onlineMethodFor(task: Task, config: TrainConfig, options: EngineOptions): 'fused-kernel' | 'affine-scan' | 'tfjs-ops' {
+export function onlineMethodFor(
+  task: Task,
+  config: TrainConfig,
+  options: EngineOptions,
+): 'fused-kernel' | 'affine-scan' | 'tfjs-ops' {
   const method = options.onlineMethod ?? 'auto';
   if (config.model === 'mlp') return 'tfjs-ops';
   if (method !== 'auto') return method;
@@ -236,7 +270,12 @@ const ONLINE_METHOD_LABELS = {
   'tfjs-ops': 'online updates: tfjs ops, one step per sample',
 } as const;
 
-function createUpdater(task: Task, columns: number, config: TrainConfig, options: EngineOptions): OnlineUpdater {
+function createUpdater(
+  task: Task,
+  columns: number,
+  config: TrainConfig,
+  options: EngineOptions,
+): OnlineUpdater {
   const method = onlineMethodFor(task, config, options);
   if (method === 'tfjs-ops') return new OpsUpdater(task, columns, config);
   if (method === 'affine-scan') {
@@ -250,12 +289,20 @@ function createUpdater(task: Task, columns: number, config: TrainConfig, options
 /** Encoded rows without their target column (tf.slice of a strided matrix is slow on cpu). */
 function featuresOnly(rows: Float32Array, count: number, columns: number): Float32Array {
   const x = new Float32Array(count * columns);
-  for (let r = 0; r < count; r++) x.set(rows.subarray(r * (columns + 1), r * (columns + 1) + columns), r * columns);
+  for (let r = 0; r < count; r++)
+    x.set(rows.subarray(r * (columns + 1), r * (columns + 1) + columns), r * columns);
   return x;
 }
 
 /** Outputs with the current weights, [count × outputs] probabilities (or values for regression). */
-function predictLinear(rows: Float32Array, count: number, columns: number, weights: Float64Array, outputs: number, loss: Task['loss']): Float32Array {
+function predictLinear(
+  rows: Float32Array,
+  count: number,
+  columns: number,
+  weights: Float64Array,
+  outputs: number,
+  loss: Task['loss'],
+): Float32Array {
   return tf.tidy(() => {
     const x = tf.tensor2d(featuresOnly(rows, count, columns), [count, columns]);
     const w = tf.tensor2d(Float32Array.from(weights.subarray(0, columns * outputs)), [columns, outputs]);
@@ -319,7 +366,9 @@ class KernelUpdater implements OnlineUpdater {
   }
 
   rolling(): Metrics {
-    return this.task.loss === 'squared' ? this.state.rolling.regression() : this.state.rolling.classification();
+    return this.task.loss === 'squared'
+      ? this.state.rolling.regression()
+      : this.state.rolling.classification();
   }
 
   private outputs(): number {
@@ -331,7 +380,8 @@ class KernelUpdater implements OnlineUpdater {
     const K = this.state.outputs;
     const active = this.outputs();
     const weights = new Float64Array((this.columns + 1) * active);
-    for (let j = 0; j <= this.columns; j++) for (let k = 0; k < active; k++) weights[j * active + k] = this.state.weights[j * K + k];
+    for (let j = 0; j <= this.columns; j++)
+      for (let k = 0; k < active; k++) weights[j * active + k] = this.state.weights[j * K + k];
     return { weights, bias: weights.subarray(this.columns * active), outputs: active };
   }
 
@@ -450,7 +500,13 @@ class ScanUpdater implements OnlineUpdater {
 
   export(used: number[], preprocessing: ReturnType<StreamEncoder['preprocessing']>): TrainedModel {
     const { weights, bias } = this.linearWeights();
-    return exportLinearModel(this.config.model, used.map((c) => weights[c]), bias, 1, preprocessing);
+    return exportLinearModel(
+      this.config.model,
+      used.map((c) => weights[c]),
+      bias,
+      1,
+      preprocessing,
+    );
   }
 
   dispose(): void {
@@ -495,9 +551,13 @@ class OpsUpdater implements OnlineUpdater {
         tf.tidy(() => {
           const x = tf.tensor2d(rows.subarray(from, from + this.columns), [1, this.columns]);
           const y =
-            this.task.loss === 'softmax' ? (tf.cast(tf.oneHot(tf.tensor1d([label], 'int32'), this.outputs), 'float32') as tf.Tensor2D) : tf.tensor2d([label], [1, 1]);
+            this.task.loss === 'softmax'
+              ? (tf.cast(tf.oneHot(tf.tensor1d([label], 'int32'), this.outputs), 'float32') as tf.Tensor2D)
+              : tf.tensor2d([label], [1, 1]);
           outputs.push(tf.keep(this.model.forward(x)));
-          losses.push(tf.keep(trainStep(this.model, this.optimizer, this.task.loss, x, y, this.config.learningRate)));
+          losses.push(
+            tf.keep(trainStep(this.model, this.optimizer, this.task.loss, x, y, this.config.learningRate)),
+          );
         });
       }
       const predicted = tf.tidy(() => tf.concat(outputs.map((o) => tf.reshape(o, [-1]))).dataSync());
@@ -517,7 +577,8 @@ class OpsUpdater implements OnlineUpdater {
           this.window.push(stepLosses[r], y, correct);
         } else {
           let best = 0;
-          for (let k = 1; k < this.outputs; k++) if (predicted[r * this.outputs + k] > predicted[r * this.outputs + best]) best = k;
+          for (let k = 1; k < this.outputs; k++)
+            if (predicted[r * this.outputs + k] > predicted[r * this.outputs + best]) best = k;
           this.classification.add(stepLosses[r], best === y);
           this.window.push(stepLosses[r], y, best === y);
         }
@@ -557,7 +618,8 @@ class OpsUpdater implements OnlineUpdater {
     return tf.tidy(() => {
       const x = tf.tensor2d(featuresOnly(rows, count, this.columns), [count, this.columns]);
       const z = this.model.forward(x);
-      const out = this.task.loss === 'squared' ? z : this.task.loss === 'logistic' ? tf.sigmoid(z) : tf.softmax(z);
+      const out =
+        this.task.loss === 'squared' ? z : this.task.loss === 'logistic' ? tf.sigmoid(z) : tf.softmax(z);
       return out.dataSync() as Float32Array;
     });
   }
@@ -571,7 +633,13 @@ class OpsUpdater implements OnlineUpdater {
       used.forEach((c, i) => {
         for (let k = 0; k < outputs; k++) compact[i * outputs + k] = all[c * outputs + k];
       });
-      return exportLinearModel(this.model.type, compact, layer.bias?.dataSync() ?? new Float32Array(outputs), outputs, preprocessing);
+      return exportLinearModel(
+        this.model.type,
+        compact,
+        layer.bias?.dataSync() ?? new Float32Array(outputs),
+        outputs,
+        preprocessing,
+      );
     }
     return exportMlpLayers(
       this.model.layers.map((layer) => ({

@@ -45,7 +45,10 @@ function isMissing(column: LoadedColumn, row: number): boolean {
 }
 
 /** One-hot plan: the most frequent `cap − 1` categories get a column, the rest share "__other__". */
-export function planCategories(column: Extract<LoadedColumn, { kind: 'category' }>, cap: number): EncodedFeature {
+export function planCategories(
+  column: Extract<LoadedColumn, { kind: 'category' }>,
+  cap: number,
+): EncodedFeature {
   const counts = new Float64Array(column.categories.length);
   for (const code of column.codes) if (code >= 0) counts[code]++;
   const used = [...counts.keys()].filter((code) => counts[code] > 0);
@@ -66,10 +69,15 @@ export function planCategories(column: Extract<LoadedColumn, { kind: 'category' 
 }
 
 /** Target → numbers: regression values, a 0/1 label, or one-hot classes. */
-function encodeTarget(target: LoadedColumn, task: Task): { classes?: string[]; width: number; valueAt(row: number): number } {
+function encodeTarget(
+  target: LoadedColumn,
+  task: Task,
+): { classes?: string[]; width: number; valueAt(row: number): number } {
   if (task.kind === 'regression') {
     if (target.kind !== 'numeric')
-      throw new TrainingInputError(`target "${target.name}" is not numeric; regression needs a numeric target (try --model logistic or softmax)`);
+      throw new TrainingInputError(
+        `target "${target.name}" is not numeric; regression needs a numeric target (try --model logistic or softmax)`,
+      );
     return { width: 1, valueAt: (row) => target.values[row] };
   }
   let classes: string[];
@@ -85,7 +93,10 @@ function encodeTarget(target: LoadedColumn, task: Task): { classes?: string[]; w
     const distinct = new Set<number>();
     for (const value of target.values) {
       if (!Number.isNaN(value)) distinct.add(value);
-      if (distinct.size > 1000) throw new TrainingInputError(`target "${target.name}" has over 1000 distinct values; classification needs a class column`);
+      if (distinct.size > 1000)
+        throw new TrainingInputError(
+          `target "${target.name}" has over 1000 distinct values; classification needs a class column`,
+        );
     }
     classes = orderClasses([...distinct].map(String));
     const index = new Map(classes.map((name, i) => [Number(name), i]));
@@ -95,14 +106,24 @@ function encodeTarget(target: LoadedColumn, task: Task): { classes?: string[]; w
   return { classes, width: task.loss === 'logistic' ? 1 : classes.length, valueAt: classOfRow };
 }
 
-export function prepareBatch(data: BatchData, config: TrainConfig, task: Task, categoryCap = DEFAULT_CATEGORY_CAP): PreparedBatch {
+export function prepareBatch(
+  data: BatchData,
+  config: TrainConfig,
+  task: Task,
+  categoryCap = DEFAULT_CATEGORY_CAP,
+): PreparedBatch {
   const rows = columnLength(data.target);
   for (const feature of data.features)
-    if (columnLength(feature) !== rows) throw new TrainingInputError(`column "${feature.name}" has ${columnLength(feature)} rows, the target ${rows}`);
+    if (columnLength(feature) !== rows)
+      throw new TrainingInputError(
+        `column "${feature.name}" has ${columnLength(feature)} rows, the target ${rows}`,
+      );
   if (data.features.length === 0) throw new TrainingInputError('no features to train on');
 
   const encoded: EncodedFeature[] = data.features.map((column) =>
-    column.kind === 'numeric' ? { column, width: 1, names: [column.name] } : planCategories(column, Math.max(2, categoryCap)),
+    column.kind === 'numeric'
+      ? { column, width: 1, names: [column.name] }
+      : planCategories(column, Math.max(2, categoryCap)),
   );
   const target = encodeTarget(data.target, task);
 
@@ -112,18 +133,22 @@ export function prepareBatch(data: BatchData, config: TrainConfig, task: Task, c
   const dropOnMissing = config.missing === 'drop';
   for (let row = 0; row < rows; row++) {
     const t = target.valueAt(row);
-    if (t !== t || t < 0 && task.kind === 'classification') continue;
+    if (t !== t || (t < 0 && task.kind === 'classification')) continue;
     if (dropOnMissing && encoded.some((f) => isMissing(f.column, row))) continue;
     keptRows[keptCount++] = row;
   }
   const kept = keptRows.subarray(0, keptCount);
   const rowsSkipped = rows - kept.length;
-  if (kept.length === 0) throw new TrainingInputError('no usable rows (every row misses the target or a feature)');
+  if (kept.length === 0)
+    throw new TrainingInputError('no usable rows (every row misses the target or a feature)');
 
   // The validation split comes from a seeded shuffle, never from the file's tail.
   const rng = new SeededRandom(config.seed);
   const order = seededPermutation(kept.length, rng);
-  const validRows = config.validationSplit > 0 ? Math.min(kept.length - 1, Math.floor(kept.length * config.validationSplit)) : 0;
+  const validRows =
+    config.validationSplit > 0
+      ? Math.min(kept.length - 1, Math.floor(kept.length * config.validationSplit))
+      : 0;
   const trainRows = kept.length - validRows;
   // Each split keeps file order (the split itself is random): training without shuffling sees
   // rows in file order, and filling the matrix reads the columns sequentially, not at random.
@@ -208,7 +233,9 @@ export function prepareBatch(data: BatchData, config: TrainConfig, task: Task, c
   }
 
   const categoryMaps: Record<string, string[]> = {};
-  for (const f of encoded) if (f.column.kind === 'category') categoryMaps[f.column.name] = f.names.map((n) => n.slice(f.column.name.length + 1));
+  for (const f of encoded)
+    if (f.column.kind === 'category')
+      categoryMaps[f.column.name] = f.names.map((n) => n.slice(f.column.name.length + 1));
   const featureNames = encoded.flatMap((f) => f.names);
   return {
     featureNames,

@@ -67,7 +67,10 @@ export function shuffleRows(
   outY: Float32Array,
   rng: SeededRandom,
 ): void {
-  const buckets = Math.max(1, Math.min(65536, Math.ceil((rows * (columns + targetWidth) * 4) / SHUFFLE_BUCKET_BYTES)));
+  const buckets = Math.max(
+    1,
+    Math.min(65536, Math.ceil((rows * (columns + targetWidth) * 4) / SHUFFLE_BUCKET_BYTES)),
+  );
   const bucketOf = new Uint32Array(rows);
   const starts = new Uint32Array(buckets + 1);
   for (let r = 0; r < rows; r++) {

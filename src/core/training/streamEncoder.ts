@@ -6,7 +6,14 @@
 import type { RowChunk } from '../csv/types';
 import { NormalEquations } from './closedForm';
 import type { Task } from './task';
-import { DEFAULT_CATEGORY_CAP, OTHER_CATEGORY, TrainingInputError, type OnlineLayout, type Preprocessing, type TrainConfig } from './types';
+import {
+  DEFAULT_CATEGORY_CAP,
+  OTHER_CATEGORY,
+  TrainingInputError,
+  type OnlineLayout,
+  type Preprocessing,
+  type TrainConfig,
+} from './types';
 
 /** Largest number of classes an online softmax model allocates. */
 export const MAX_ONLINE_CLASSES = 64;
@@ -50,13 +57,21 @@ export class StreamEncoder {
     categoryCap = DEFAULT_CATEGORY_CAP,
   ) {
     if (task.kind === 'regression' && layout.targetKind !== 'numeric')
-      throw new TrainingInputError(`target "${layout.target}" is not numeric; regression needs a numeric target (try --model logistic or softmax)`);
+      throw new TrainingInputError(
+        `target "${layout.target}" is not numeric; regression needs a numeric target (try --model logistic or softmax)`,
+      );
     if (layout.features.length === 0) throw new TrainingInputError('no features to train on');
     let start = 0;
     this.slots = layout.features.map((name, i) => {
       const kind = layout.featureKinds[i];
       const width = kind === 'numeric' ? 1 : Math.max(2, categoryCap);
-      const slot: FeatureSlots = { start, kind, width, slotOfCode: [], slotNames: kind === 'numeric' ? [name] : [] };
+      const slot: FeatureSlots = {
+        start,
+        kind,
+        width,
+        slotOfCode: [],
+        slotNames: kind === 'numeric' ? [name] : [],
+      };
       start += width;
       return slot;
     });
@@ -68,7 +83,8 @@ export class StreamEncoder {
     this.m2 = new Float64Array(this.columns);
     this.standardize = config.normalize === 'standard';
     this.numericOnly = layout.featureKinds.every((kind) => kind === 'numeric');
-    if (task.loss === 'squared' && this.columns + 1 <= MAX_NORMAL_EQUATION_COLUMNS) this.normalEquations = new NormalEquations(this.columns, config.bias);
+    if (task.loss === 'squared' && this.columns + 1 <= MAX_NORMAL_EQUATION_COLUMNS)
+      this.normalEquations = new NormalEquations(this.columns, config.bias);
   }
 
   /** After the first pass the statistics are complete; later passes reuse them unchanged. */
@@ -90,7 +106,8 @@ export class StreamEncoder {
    */
   encode(chunk: RowChunk, out: Float32Array): { rows: Float32Array; count: number } {
     const width = this.layout.features.length + 1;
-    if (chunk.width !== width) throw new Error(`chunk has ${chunk.width} columns, expected ${width} (features then target)`);
+    if (chunk.width !== width)
+      throw new Error(`chunk has ${chunk.width} columns, expected ${width} (features then target)`);
     const stride = this.columns + 1;
     if (out.length < chunk.rows * stride) out = new Float32Array(chunk.rows * stride);
     if (!this.frozen) this.csvSkipped = chunk.skippedRows;
@@ -209,7 +226,7 @@ export class StreamEncoder {
 
   /** NaN: the row has no usable target. */
   private encodeTarget(value: number, chunk: RowChunk): number {
-    if (Number.isNaN(value) || value < 0 && this.layout.targetKind === 'category') return NaN;
+    if (Number.isNaN(value) || (value < 0 && this.layout.targetKind === 'category')) return NaN;
     const { loss } = this.task;
     if (loss === 'squared') return value;
     const dictionary = chunk.categories[this.layout.features.length];
@@ -218,10 +235,14 @@ export class StreamEncoder {
         if (this.classNames.length === 0) this.classNames = ['0', '1'];
         if (value === 1) return 1;
         if (value === 0 || value === -1) return 0;
-        throw new TrainingInputError(`target "${this.layout.target}" has the value ${value}; online logistic regression needs 0/1 labels`);
+        throw new TrainingInputError(
+          `target "${this.layout.target}" has the value ${value}; online logistic regression needs 0/1 labels`,
+        );
       }
       if (value >= 2)
-        throw new TrainingInputError(`target "${this.layout.target}" has more than two classes; logistic regression is binary (use --model softmax)`);
+        throw new TrainingInputError(
+          `target "${this.layout.target}" has more than two classes; logistic regression is binary (use --model softmax)`,
+        );
       if (this.positiveCode < 0) {
         // Decided at the first label: "true"/"yes"/1-like names are the positive class.
         const first = dictionary?.[0] ?? '0';
@@ -233,12 +254,15 @@ export class StreamEncoder {
       return value === this.positiveCode ? 1 : 0;
     }
     if (this.layout.targetKind === 'numeric' && (!Number.isInteger(value) || value < 0))
-      throw new TrainingInputError(`target "${this.layout.target}" has the value ${value}; online softmax needs class codes 0, 1, 2, …`);
-    if (value >= MAX_ONLINE_CLASSES) throw new TrainingInputError(`target "${this.layout.target}" has over ${MAX_ONLINE_CLASSES} classes`);
+      throw new TrainingInputError(
+        `target "${this.layout.target}" has the value ${value}; online softmax needs class codes 0, 1, 2, …`,
+      );
+    if (value >= MAX_ONLINE_CLASSES)
+      throw new TrainingInputError(`target "${this.layout.target}" has over ${MAX_ONLINE_CLASSES} classes`);
     if (dictionary) {
-      if (dictionary.length !== this.classNames.length) this.classNames = dictionary.slice(0, MAX_ONLINE_CLASSES);
-    }
-    else while (this.classNames.length <= value) this.classNames.push(String(this.classNames.length));
+      if (dictionary.length !== this.classNames.length)
+        this.classNames = dictionary.slice(0, MAX_ONLINE_CLASSES);
+    } else while (this.classNames.length <= value) this.classNames.push(String(this.classNames.length));
     return value;
   }
 
@@ -275,7 +299,8 @@ export class StreamEncoder {
     const imputed: Record<string, number> = {};
     if (this.config.missing === 'mean')
       this.layout.features.forEach((name, f) => {
-        if (this.slots[f].kind === 'numeric') imputed[name] = this.imputeCount[f] > 0 ? this.imputeSum[f] / this.imputeCount[f] : 0;
+        if (this.slots[f].kind === 'numeric')
+          imputed[name] = this.imputeCount[f] > 0 ? this.imputeSum[f] / this.imputeCount[f] : 0;
       });
     return {
       features: names,

@@ -66,5 +66,7 @@ export function checkClassCount(target: string, classes: string[], loss: LossKin
       `target "${target}" has ${classes.length === 0 ? 'no values' : `one class (${classes[0]})`}; classification needs at least two`,
     );
   if (loss === 'logistic' && classes.length > 2)
-    throw new TrainingInputError(`target "${target}" has ${classes.length} classes; logistic regression is binary (use --model softmax)`);
+    throw new TrainingInputError(
+      `target "${target}" has ${classes.length} classes; logistic regression is binary (use --model softmax)`,
+    );
 }

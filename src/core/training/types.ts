@@ -126,7 +126,6 @@ export interface TrainHooks {
 
 // ---- Added with the engine (issue 4). Existing names above are unchanged. ----
 
-
 /** Batch input: decoded columns, all of the same length. */
 export interface BatchData {
   features: LoadedColumn[];
