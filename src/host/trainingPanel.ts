@@ -154,10 +154,6 @@ export class TrainingPanel extends Disposable {
     this.panel.reveal(undefined, true);
   }
 
-  pause(): void {
-    void this.post({ type: 'control', action: 'pause' });
-  }
-
   stop(): void {
     void this.post({ type: 'control', action: 'stop' });
   }
