@@ -403,12 +403,28 @@ class KernelUpdater implements OnlineUpdater {
 }
 
 /** Squared loss + SGD through the affine-map scan, in blocks of SCAN_BLOCK_ROWS. */
-class ScanUpdater implements OnlineUpdater {
+/** Samples and loss sums kept by the updaters that see each block's loss on the host side. */
+abstract class LossCountingUpdater implements Pick<OnlineUpdater, 'samplesSeen' | 'passLoss' | 'resetPass'> {
+  protected seen = 0;
+  protected lossSum = 0;
+  private lossBase = 0;
+
+  samplesSeen(): number {
+    return this.seen;
+  }
+
+  passLoss(): number {
+    return this.lossSum - this.lossBase;
+  }
+
+  resetPass(): void {
+    this.lossBase = this.lossSum;
+  }
+}
+
+class ScanUpdater extends LossCountingUpdater {
   private weights: tf.Tensor1D;
   private readonly q: number;
-  private seen = 0;
-  private lossSum = 0;
-  private lossBase = 0;
   private readonly regression = new RegressionTally();
   private readonly window: RollingWindow;
   private lastFinite: Float32Array;
@@ -417,6 +433,7 @@ class ScanUpdater implements OnlineUpdater {
     private readonly columns: number,
     private readonly config: TrainConfig,
   ) {
+    super();
     this.q = columns + (config.bias ? 1 : 0);
     this.weights = tf.zeros([this.q]);
     this.lastFinite = new Float32Array(this.q);
@@ -467,18 +484,6 @@ class ScanUpdater implements OnlineUpdater {
     return true;
   }
 
-  samplesSeen(): number {
-    return this.seen;
-  }
-
-  passLoss(): number {
-    return this.lossSum - this.lossBase;
-  }
-
-  resetPass(): void {
-    this.lossBase = this.lossSum;
-  }
-
   progressive(): Metrics {
     return this.regression.metrics();
   }
@@ -515,13 +520,10 @@ class ScanUpdater implements OnlineUpdater {
 }
 
 /** Generic path: one tfjs training step per sample (MLP; dispatch-bound, correct everywhere). */
-class OpsUpdater implements OnlineUpdater {
+class OpsUpdater extends LossCountingUpdater {
   private readonly model: ModelParameters;
   private readonly optimizer: GradientOptimizer;
   private readonly outputs: number;
-  private seen = 0;
-  private lossSum = 0;
-  private lossBase = 0;
   private readonly regression = new RegressionTally();
   private readonly classification = new ClassificationTally();
   private readonly window: RollingWindow;
@@ -532,6 +534,7 @@ class OpsUpdater implements OnlineUpdater {
     private readonly columns: number,
     private readonly config: TrainConfig,
   ) {
+    super();
     this.outputs = task.loss === 'softmax' ? MAX_ONLINE_CLASSES : 1;
     this.model = new ModelParameters(config.model, columns, this.outputs, config);
     this.optimizer = new GradientOptimizer(config.optimizer, this.model.variables);
@@ -592,18 +595,6 @@ class OpsUpdater implements OnlineUpdater {
       this.lossSum += blockLoss;
     }
     return true;
-  }
-
-  samplesSeen(): number {
-    return this.seen;
-  }
-
-  passLoss(): number {
-    return this.lossSum - this.lossBase;
-  }
-
-  resetPass(): void {
-    this.lossBase = this.lossSum;
   }
 
   progressive(): Metrics {
