@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { loadColumns, profileCsv } from '../src/core/csv/index';
 import type { ColumnRequest } from '../src/core/csv/types';
 import { fileChunks, fileChunksSync } from '../src/node/fileSource';
+import { bundleForChildren, measureInChild } from './childRuns';
 import { generateRegressionCsv } from './generate';
 
 const DATA_DIR = resolve(__dirname, 'data');
@@ -79,29 +80,6 @@ function measurePandas(path: string): Measurement {
   return JSON.parse(child.stdout) as Measurement;
 }
 
-function bundleSelf(): string {
-  // esbuild is a dev dependency (the project's bundler); loaded lazily so the child needs none of it.
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  const outfile = join(DATA_DIR, '.ingest-bench.js');
-  esbuild.buildSync({
-    entryPoints: [__filename],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile,
-    external: ['esbuild'],
-    logLevel: 'error',
-  });
-  return outfile;
-}
-
-function measureOurs(bundle: string, task: ChildTask, path: string): Measurement {
-  const child = spawnSync(process.execPath, [bundle, '--child', task, path], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`${task} failed: ${child.stderr.trim()}`);
-  return JSON.parse(child.stdout) as Measurement;
-}
-
 function ensureDataset(rows: number): string {
   const path = join(DATA_DIR, `regression-${rows / 1e6}m.csv`);
   if (!existsSync(path)) {
@@ -140,21 +118,21 @@ async function main(): Promise<void> {
   const smallPath = ensureDataset(SMALL_ROWS);
   const bigPath = big ? ensureDataset(BIG_ROWS) : undefined;
   const smallMB = statSync(smallPath).size / MB;
-  const bundle = bundleSelf();
+  const bundle = bundleForChildren(__filename, DATA_DIR, 'ingest-bench');
 
-  const idle = measureOurs(bundle, 'idle', smallPath);
+  const idle = measureInChild<Measurement>(bundle, 'idle', smallPath);
   // Interleave ours and pandas so a busy neighbour on the machine hurts both alike.
   const loadRuns: Measurement[] = [];
   const pandasRuns: Measurement[] = [];
   for (let run = 0; run < runs; run++) {
-    loadRuns.push(measureOurs(bundle, 'load-sync', smallPath));
+    loadRuns.push(measureInChild<Measurement>(bundle, 'load-sync', smallPath));
     pandasRuns.push(measurePandas(smallPath));
   }
   const load = summarize(loadRuns);
   const pandas = summarize(pandasRuns);
-  const loadAsync = repeat(runs, () => measureOurs(bundle, 'load-async', smallPath));
-  const profile = repeat(Math.min(runs, 2), () => measureOurs(bundle, 'profile', smallPath));
-  const profileBig = bigPath ? measureOurs(bundle, 'profile', bigPath) : undefined;
+  const loadAsync = repeat(runs, () => measureInChild<Measurement>(bundle, 'load-async', smallPath));
+  const profile = repeat(Math.min(runs, 2), () => measureInChild<Measurement>(bundle, 'profile', smallPath));
+  const profileBig = bigPath ? measureInChild<Measurement>(bundle, 'profile', bigPath) : undefined;
   const bigMB = bigPath ? statSync(bigPath).size / MB : 0;
 
   const wallRate = (m: Measurement, mb: number) => mb / m.seconds;

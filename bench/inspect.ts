@@ -8,7 +8,6 @@
 //
 // Every measured thing runs in its own child process (an esbuild bundle under plain node, like the
 // shipped extension), so each peak RSS is its own; tsx's loader alone would add ~50 MB.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runInspect } from '../src/cli/inspect';
@@ -20,6 +19,7 @@ import {
   type RangeSource,
 } from '../src/host/rowIndex';
 import { nodeFileRange } from '../src/node/fileRange';
+import { bundleForChildren, measureInChild } from './childRuns';
 import { generateRegressionCsv } from './generate';
 
 const DATA_DIR = resolve(__dirname, 'data');
@@ -40,8 +40,6 @@ interface Measurement {
   profileDoneAtFirstRows?: boolean;
   seekSeconds?: number;
 }
-
-type ChildTask = 'host' | 'cli';
 
 async function measureHostPipeline(path: string): Promise<Measurement> {
   const started = performance.now();
@@ -106,28 +104,6 @@ async function measureCli(path: string): Promise<Measurement> {
   };
 }
 
-function bundleSelf(): string {
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  const outfile = join(DATA_DIR, '.inspect-bench.js');
-  esbuild.buildSync({
-    entryPoints: [__filename],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile,
-    external: ['esbuild'],
-    logLevel: 'error',
-  });
-  return outfile;
-}
-
-function measureInChild(bundle: string, task: ChildTask, path: string): Measurement {
-  const child = spawnSync(process.execPath, [bundle, '--child', task, path], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`${task} failed: ${child.stderr.trim()}`);
-  return JSON.parse(child.stdout) as Measurement;
-}
-
 function ensureDataset(): string {
   const path = join(DATA_DIR, 'inspect-200mb.csv');
   if (!existsSync(path)) {
@@ -149,14 +125,14 @@ async function main(): Promise<void> {
   const runs = runsIndex >= 0 ? Math.max(1, Number(args[runsIndex + 1])) : 5;
   const path = ensureDataset();
   const fileMB = statSync(path).size / MB;
-  const bundle = bundleSelf();
+  const bundle = bundleForChildren(__filename, DATA_DIR, 'inspect-bench');
 
   // Interleaved, so a busy neighbour on the machine hurts both alike.
   const host: Measurement[] = [];
   const cli: Measurement[] = [];
   for (let run = 0; run < runs; run++) {
-    host.push(measureInChild(bundle, 'host', path));
-    cli.push(measureInChild(bundle, 'cli', path));
+    host.push(measureInChild<Measurement>(bundle, 'host', path));
+    cli.push(measureInChild<Measurement>(bundle, 'cli', path));
   }
   const best = (list: Measurement[], key: 'seconds' | 'cpuSeconds') => Math.min(...list.map((m) => m[key]));
   const hostWall = fileMB / best(host, 'seconds');

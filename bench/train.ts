@@ -34,6 +34,7 @@ import type { ColumnRequest } from '../src/core/csv/types';
 import type { RunReport } from '../src/core/report';
 import { DEFAULT_CONFIG, SeededRandom, selectBackend, trainBatch } from '../src/core/training/index';
 import { fileChunksSync } from '../src/node/fileSource';
+import { bundleForChildren, measureInChild } from './childRuns';
 import { generateRegressionCsv } from './generate';
 
 const DATA_DIR = resolve(__dirname, 'data');
@@ -145,31 +146,6 @@ async function runChild(task: string, args: string[]): Promise<Measurement> {
     default:
       throw new Error(`unknown child task ${task}`);
   }
-}
-
-function bundleSelf(): string {
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  const outfile = join(DATA_DIR, '.train-bench.js');
-  esbuild.buildSync({
-    entryPoints: [__filename],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile,
-    external: ['esbuild'],
-    logLevel: 'error',
-  });
-  return outfile;
-}
-
-function ours(bundle: string, task: string, ...args: string[]): Measurement {
-  const child = spawnSync(process.execPath, [bundle, '--child', task, ...args], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
-  if (child.status !== 0) throw new Error(`${task} failed: ${child.stderr.trim()}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop()!) as Measurement;
 }
 
 // ---- scikit-learn side ----
@@ -287,7 +263,7 @@ async function main(): Promise<void> {
   const big = !args.includes('--no-big');
   const regression = ensureRegression(SMALL_ROWS);
   const classification = ensureClassification(SMALL_ROWS);
-  const bundle = bundleSelf();
+  const bundle = bundleForChildren(__filename, DATA_DIR, 'train-bench');
   const say = (text: string) => process.stderr.write(`… ${text}\n`);
 
   const runsIndex = args.indexOf('--runs');
@@ -311,25 +287,25 @@ async function main(): Promise<void> {
     `online linear, end to end (ours), ingest only, SGDRegressor.partial_fit per sample on ${PARTIAL_FIT_ROWS} rows; ${runs} runs`,
   );
   const [ingest, onlineLinear, partialRegressor] = best(
-    () => ours(bundle, 'ingest-online', regression, 'y'),
-    () => ours(bundle, 'cli-online', regression, 'linear', 'y'),
+    () => measureInChild<Measurement>(bundle, 'ingest-online', regression, 'y'),
+    () => measureInChild<Measurement>(bundle, 'cli-online', regression, 'linear', 'y'),
     () => python('partial_fit_regressor', regression, 'y', String(PARTIAL_FIT_ROWS)),
   );
   say('online logistic (ours) and SGDClassifier.partial_fit');
   const [onlineLogistic, partialClassifier] = best(
-    () => ours(bundle, 'cli-online', classification, 'logistic', 'label'),
+    () => measureInChild<Measurement>(bundle, 'cli-online', classification, 'logistic', 'label'),
     () => python('partial_fit_classifier', classification, 'label', String(PARTIAL_FIT_ROWS)),
   );
   say('batch linear, 1M x 16, batch 1024, 5 epochs (cpu and wasm), and SGDRegressor.fit');
   const [batchCpu, batchWasm, sklearnFit] = best(
-    () => ours(bundle, 'batch', regression, 'cpu'),
-    () => ours(bundle, 'batch', regression, 'wasm'),
+    () => measureInChild<Measurement>(bundle, 'batch', regression, 'cpu'),
+    () => measureInChild<Measurement>(bundle, 'batch', regression, 'wasm'),
     () => python('fit_regressor', regression, 'y'),
   );
   let bigRun: Measurement | undefined;
   if (big) {
     say('online linear on 10M rows (peak memory), once');
-    bigRun = ours(bundle, 'cli-online', ensureRegression(BIG_ROWS), 'linear', 'y');
+    bigRun = measureInChild<Measurement>(bundle, 'cli-online', ensureRegression(BIG_ROWS), 'linear', 'y');
   }
 
   const fmt = (n: number | undefined, digits = 0) =>
