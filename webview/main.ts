@@ -151,31 +151,44 @@ class TrainingView {
       className: 'chart-tools',
       attrs: { role: 'toolbar', 'aria-label': 'Chart' },
     });
-    const xAxis = custom(
-      'vscode-single-select',
-      { id: 'chart-x', 'aria-label': 'X axis' },
-      custom('vscode-option', { value: 'samples' }, 'x: samples seen'),
-      custom('vscode-option', { value: 'time' }, 'x: time'),
+    // One dropdown per chart setting: its options as [value, label], applied on change.
+    const chartSelect = (
+      id: string,
+      label: string,
+      options: [string, string][],
+      apply: (value: string) => void,
+    ) => {
+      const select = custom(
+        'vscode-single-select',
+        { id, 'aria-label': label },
+        ...options.map(([value, text]) => custom('vscode-option', { value }, text)),
+      );
+      select.addEventListener('change', () => apply((select as HTMLInputElement).value));
+      return select;
+    };
+    const xAxis = chartSelect(
+      'chart-x',
+      'X axis',
+      [
+        ['samples', 'x: samples seen'],
+        ['time', 'x: time'],
+      ],
+      (v) => this.chart.setXAxis(v as 'samples' | 'time'),
     );
-    xAxis.addEventListener('change', () =>
-      this.chart.setXAxis((xAxis as HTMLInputElement).value as 'samples' | 'time'),
+    const yScale = chartSelect(
+      'chart-y',
+      'Y scale',
+      [
+        ['linear', 'y: linear'],
+        ['log', 'y: log'],
+      ],
+      (v) => this.chart.setYScale(v as 'linear' | 'log'),
     );
-    const yScale = custom(
-      'vscode-single-select',
-      { id: 'chart-y', 'aria-label': 'Y scale' },
-      custom('vscode-option', { value: 'linear' }, 'y: linear'),
-      custom('vscode-option', { value: 'log' }, 'y: log'),
-    );
-    yScale.addEventListener('change', () =>
-      this.chart.setYScale((yScale as HTMLInputElement).value as 'linear' | 'log'),
-    );
-    const smoothing = custom(
-      'vscode-single-select',
-      { id: 'chart-smoothing', 'aria-label': 'Smoothing' },
-      ...['0', '0.6', '0.9', '0.99'].map((v) => custom('vscode-option', { value: v }, `smoothing ${v}`)),
-    );
-    smoothing.addEventListener('change', () =>
-      this.chart.setSmoothing(Number((smoothing as HTMLInputElement).value)),
+    const smoothing = chartSelect(
+      'chart-smoothing',
+      'Smoothing',
+      ['0', '0.6', '0.9', '0.99'].map((v) => [v, `smoothing ${v}`]),
+      (v) => this.chart.setSmoothing(Number(v)),
     );
     const resetZoom = custom('vscode-button', { secondary: true, id: 'reset-zoom' }, 'Reset zoom');
     resetZoom.addEventListener('click', () => this.chart.resetZoom());
