@@ -50,6 +50,8 @@ const builds = [
   // drop the imports that register the cpu backend and kernels; their ES modules are listed.
   { ...common, platform: 'node', format: 'cjs', mainFields: ['module', 'main'], entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' } },
+  // The CLI's CSV reader thread (src/node/rowWorker.ts), loaded from beside dist/cli.js
+  { ...common, platform: 'node', format: 'cjs', entryPoints: ['src/node/rowWorker.ts'], outfile: 'dist/rowWorker.js' },
   // Integration suite for the web extension host (mocha's browser build, bundled)
   { ...common, platform: 'browser', format: 'cjs', external: ['vscode'], entryPoints: ['test/integration/web-index.ts'],
     outfile: 'dist/test/web/index.js', define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' }, plugins: [integrationTestsPlugin] },

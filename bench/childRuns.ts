@@ -4,22 +4,24 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-/** Bundles `entry` (a benchmark file) into `dataDir/.<name>.js` and returns that path. */
+/**
+ * Bundles `entry` (a benchmark file) into `dataDir/.<name>.js` and returns that path; the CLI's
+ * CSV reader thread goes beside it (`rowWorker.js`), where the bundled CLI code looks for it.
+ */
 export function bundleForChildren(entry: string, dataDir: string, name: string): string {
   // esbuild is a dev dependency (the project's bundler); loaded lazily so the child needs none of it.
   const esbuild = require('esbuild') as typeof import('esbuild');
-  const outfile = join(dataDir, `.${name}.js`);
   esbuild.buildSync({
-    entryPoints: [entry],
+    entryPoints: { [`.${name}`]: entry, rowWorker: join(__dirname, '../src/node/rowWorker.ts') },
+    outdir: dataDir,
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    outfile,
     external: ['esbuild'],
     logLevel: 'error',
   });
-  return outfile;
+  return join(dataDir, `.${name}.js`);
 }
 
 /** Runs `bundle --child task …args` and returns the JSON on the last line of its stdout. */

@@ -1,7 +1,7 @@
 // `csv-trainer train FILE --target COL --mode batch|online …`: the same engine and report as the
 // extension. Exit codes: 0 done, 2 bad input or arguments (one line on stderr, nothing written),
 // 3 diverged (report written with status "diverged").
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, readSync, openSync, closeSync } from 'node:fs';
 import * as path from 'node:path';
 import packageJson from '../../package.json';
@@ -22,6 +22,7 @@ import {
 } from '../core/training/index';
 import { fileChunksSync, fileSize } from '../node/fileSource';
 import { ReportFolderError, writeReportAtomically } from '../node/reportWriter';
+import { rowWorkerScript, workerRowChunks } from '../node/rowWorker';
 import { EXIT_DIVERGED, EXIT_OK, UsageError, type CliIo } from './io';
 
 const USAGE = `usage: csv-trainer train FILE --target COL [--features A,B,…] --mode batch|online
@@ -35,6 +36,8 @@ const USAGE = `usage: csv-trainer train FILE --target COL [--features A,B,…] -
 /** Column types are inferred from the file's first bytes (a full profile would read it twice). */
 const TYPE_SAMPLE_BYTES = 1024 * 1024;
 const ONLINE_CHUNK_ROWS = 16384;
+/** Smaller files are parsed on the main thread: a worker costs more to start than it saves. */
+const WORKER_MIN_BYTES = 4 * 1024 * 1024;
 const DEFAULT_REPORTS_FOLDER = path.join('.csv-trainer', 'runs');
 
 interface TrainArguments {
@@ -156,12 +159,13 @@ export async function trainAndReport(
         : 'per-sample',
   });
   const progress = request.onProgress;
-  const hash = createHash('sha256');
+  const hash = new FileHash(absolute);
+  let workerHash: (() => Promise<string>) | undefined;
   const totalBytes = await fileSize(absolute);
   let rows = 0;
   let result: TrainResult;
   if (config.mode === 'batch') {
-    const loaded = await loadColumns(hashing(fileChunksSync(absolute), hash), requests, { totalBytes });
+    const loaded = await loadColumns(hash.hashing(fileChunksSync(absolute)), requests, { totalBytes });
     rows = loaded.rows + loaded.skippedRows;
     const [target, ...reversedFeatures] = [...loaded.columns].reverse();
     result = await trainBatch({ features: reversedFeatures.reverse(), target }, config, {
@@ -170,10 +174,22 @@ export async function trainAndReport(
     result.rowsSkipped += loaded.skippedRows;
   } else {
     let pass = 0;
+    // Parsing runs on a second thread while this one trains, for files big enough to repay the
+    // worker's start (tens of milliseconds); see src/node/rowWorker.ts.
+    const script = totalBytes >= WORKER_MIN_BYTES ? rowWorkerScript() : undefined;
     const open = () => {
       pass++;
+      if (script !== undefined) {
+        const rowsInWorker = workerRowChunks(script, absolute, requests, {
+          chunkRows: ONLINE_CHUNK_ROWS,
+          totalBytes,
+          hash: pass === 1,
+        });
+        if (pass === 1) workerHash = rowsInWorker.sha256;
+        return rowsInWorker.chunks;
+      }
       const bytes = fileChunksSync(absolute);
-      return readRowChunks(pass === 1 ? hashing(bytes, hash) : bytes, requests, {
+      return readRowChunks(pass === 1 ? hash.hashing(bytes) : bytes, requests, {
         chunkRows: ONLINE_CHUNK_ROWS,
         totalBytes,
       });
@@ -188,6 +204,7 @@ export async function trainAndReport(
     rows = result.rowsUsed + result.rowsSkipped;
   }
   progress?.([], true);
+  const sha256 = workerHash ? await workerHash() : hash.digest();
 
   const report = buildReport({
     tool: { name: 'csv-trainer', version: packageJson.version },
@@ -196,7 +213,7 @@ export async function trainAndReport(
     result,
     dataset: {
       path: path.relative(request.cwd, absolute).split(path.sep).join('/'),
-      sha256: hash.digest('hex'),
+      sha256,
       rows,
       target: columns.target,
       features: featureNames,
@@ -466,11 +483,38 @@ function featureKindFor(profile: ColumnProfile, fail: (m: string) => never): Col
 
 // ---- Helpers ----
 
-/** Hashes the bytes as they are read, so the sha256 costs no second read of the file. */
-function* hashing(chunks: Iterable<Uint8Array>, hash: Hash): Iterable<Uint8Array> {
-  for (const chunk of chunks) {
-    hash.update(chunk);
-    yield chunk;
+/**
+ * The file's sha256, from the bytes as they are read (no second read of the file); `digest` reads
+ * whatever the reader did not reach (a run stopped early), so it is always of the whole file.
+ */
+class FileHash {
+  private readonly hash = createHash('sha256');
+  private bytes = 0;
+
+  constructor(private readonly file: string) {}
+
+  *hashing(chunks: Iterable<Uint8Array>): Iterable<Uint8Array> {
+    for (const chunk of chunks) {
+      this.hash.update(chunk);
+      this.bytes += chunk.length;
+      yield chunk;
+    }
+  }
+
+  digest(): string {
+    const descriptor = openSync(this.file, 'r');
+    try {
+      const block = new Uint8Array(1 << 20);
+      for (;;) {
+        const length = readSync(descriptor, block, 0, block.length, this.bytes);
+        if (length === 0) break;
+        this.hash.update(block.subarray(0, length));
+        this.bytes += length;
+      }
+    } finally {
+      closeSync(descriptor);
+    }
+    return this.hash.digest('hex');
   }
 }
 

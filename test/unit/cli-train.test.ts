@@ -222,4 +222,37 @@ describe('csv-trainer train', () => {
     assert.equal(report.status, 'diverged');
     assert.deepEqual(validateReport(report), []);
   });
+
+  // 2 MB is parsed on the main thread, 6 MB in the reader thread (src/node/rowWorker.ts); either
+  // way the run stops in the first chunk, long before the reader has seen the whole file.
+  for (const megabytes of [2, 6]) {
+    it(`a run stopped early (diverged) still records the sha256 of the whole file (${megabytes} MB)`, async () => {
+      const lines = ['x,y'];
+      for (let i = 0; bytesOf(lines) < megabytes * 1e6; i++) lines.push(`${(i % 1000) * 37},${i % 1000}`);
+      writeFileSync(join(cwd, 'big.csv'), lines.join('\n') + '\n');
+      const result = await run(
+        'big.csv',
+        '--target',
+        'y',
+        '--mode',
+        'online',
+        '--lr',
+        '10',
+        '--normalize',
+        'none',
+      );
+      assert.equal(result.code, 3, result.stderr);
+      const report = JSON.parse(readFileSync(join(cwd, '.csv-trainer', 'runs', reports()[0]), 'utf8'));
+      assert.equal(report.status, 'diverged');
+      assert.ok(report.timing.samplesSeen < 20000, `saw ${report.timing.samplesSeen} samples`);
+      const expected = createHash('sha256')
+        .update(readFileSync(join(cwd, 'big.csv')))
+        .digest('hex');
+      assert.equal(report.dataset.sha256, expected);
+    });
+  }
 });
+
+function bytesOf(lines: string[]): number {
+  return lines.length * 10;
+}

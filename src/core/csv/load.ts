@@ -165,18 +165,21 @@ export async function* readRowChunks(
     const fastSlots = isNumeric.every(Boolean)
       ? plainRowSlots(reader.header.length, Int32Array.from(fieldIndexes))
       : undefined;
-    const fastRow = new Float64Array(width);
     for (;;) {
-      if (fastSlots !== undefined && tokenizer.nextPlainNumericRow(fastSlots, fastRow) === ROW) {
-        if (rows === 0) firstLine = tokenizer.rowLine;
-        values.set(fastRow, rows * width);
-        rows++;
+      if (fastSlots !== undefined) {
+        const before = rows;
+        if (rows === 0 && tokenizer.nextPlainNumericRow(fastSlots, values, 0) === ROW) {
+          firstLine = tokenizer.rowLine;
+          rows = 1;
+        }
+        if (rows > 0) rows = fillPlainRows(tokenizer, fastSlots, values, width, rows, chunkRows);
         if (rows === chunkRows) {
           yield { rows, width, values, firstLine, categories, skippedRows: reader.skippedRows };
           values = new Float64Array(chunkRows * width);
           rows = 0;
+          continue;
         }
-        continue;
+        if (rows !== before) continue;
       }
       const status = tokenizer.nextRow();
       if (status === NEED_MORE) {
@@ -258,6 +261,22 @@ function loadPlainRows(
     for (let k = 0; k < width; k++) columns[k][rows] = row[k];
     rows++;
   }
+  return rows;
+}
+
+/**
+ * Plain numeric rows parsed straight into the chunk's buffer, up to `chunkRows`, in a synchronous
+ * loop (an async generator's loop is optimised less well); returns the new row count.
+ */
+function fillPlainRows(
+  tokenizer: CsvTokenizer,
+  slots: Int32Array,
+  values: Float64Array,
+  width: number,
+  rows: number,
+  chunkRows: number,
+): number {
+  while (rows < chunkRows && tokenizer.nextPlainNumericRow(slots, values, rows * width) === ROW) rows++;
   return rows;
 }
 

@@ -307,7 +307,7 @@ export class CsvTokenizer {
    * spaces, text, a row cut by the chunk end, a wrong field count — returns FALLBACK having consumed
    * nothing, and the caller uses `nextRow`. Parsing while scanning reads each byte once.
    */
-  nextPlainNumericRow(slots: Int32Array, out: Float64Array): typeof ROW | typeof FALLBACK {
+  nextPlainNumericRow(slots: Int32Array, out: Float64Array, offset = 0): typeof ROW | typeof FALLBACK {
     const bytes = this.bytes;
     const end = this.end;
     const delimiter = this.delimiter;
@@ -352,7 +352,7 @@ export class CsvTokenizer {
         }
         if (digitCount === 0 || digitCount > 15) return FALLBACK;
         const magnitude = decimalExponent < 0 ? mantissa / EXACT_POWERS_OF_TEN[-decimalExponent] : mantissa;
-        out[slot] = negative ? -magnitude : magnitude;
+        out[offset + slot] = negative ? -magnitude : magnitude;
       }
       if (i >= end || i - fieldStart > maxFieldBytes) return FALLBACK;
       c = bytes[i];

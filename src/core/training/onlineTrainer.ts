@@ -104,6 +104,10 @@ export async function trainOnline(
         const encoded = encoder.encode(chunk, buffer);
         buffer = encoded.rows;
         const before = updater.passLoss();
+        // What the metrics were before this chunk: a chunk that diverges leaves non-finite sums.
+        const lastFinite = scoring
+          ? { progressive: updater.progressive(), rolling: updater.rolling() }
+          : undefined;
         const healthy = encoded.count > 0 ? updater.learn(encoded.rows, encoded.count, scoring) : true;
         trainingMs += now() - chunkStart;
         passRows += encoded.count;
@@ -120,6 +124,10 @@ export async function trainOnline(
           hooks?.onProgress?.([point]);
         }
         if (!healthy) {
+          if (lastFinite) {
+            progressive = finiteOr(updater.progressive(), lastFinite.progressive);
+            rolling = finiteOr(updater.rolling(), lastFinite.rolling);
+          }
           status = 'diverged';
           message = `diverged after ${updater.samplesSeen()} samples: ${DIVERGED_ADVICE}`;
           break passes;
@@ -151,11 +159,13 @@ export async function trainOnline(
       );
     progressive ??= updater.progressive();
     rolling ??= updater.rolling();
+    // Diverged in the first chunk: nothing was scored before it.
+    const scored = metricsAreFinite(progressive) ? progressive : undefined;
 
     const used = encoder.usedColumns();
     const preprocessing = encoder.preprocessing();
     const model = updater.export(used, preprocessing);
-    let train: Metrics = progressive;
+    let train: Metrics | undefined = scored;
     let optimum: TrainResult['optimum'];
     const equations = encoder.normalEquations;
     if (equations && updater.linearWeights) {
@@ -168,12 +178,20 @@ export async function trainOnline(
     } else if (!message) {
       message = 'train metrics are the progressive ones (a single-use stream cannot be read again)';
     }
+    if (!train || !metricsAreFinite(train))
+      throw new TrainingInputError(
+        `training diverged at once (first ${updater.samplesSeen()} samples): ${DIVERGED_ADVICE}`,
+      );
     return {
       status,
       ...(message ? { message } : {}),
       model,
       preprocessing,
-      metrics: { train, progressive, rolling },
+      metrics: {
+        train,
+        ...(scored ? { progressive: scored } : {}),
+        ...(metricsAreFinite(rolling) ? { rolling } : {}),
+      },
       history,
       rowsUsed: encoder.rowsUsed,
       rowsSkipped: encoder.rowsSkipped,
@@ -185,6 +203,14 @@ export async function trainOnline(
   } finally {
     updater.dispose();
   }
+}
+
+function metricsAreFinite(metrics: Metrics): boolean {
+  return Object.values(metrics).every((value) => Number.isFinite(value));
+}
+
+function finiteOr(metrics: Metrics, fallback: Metrics): Metrics {
+  return metricsAreFinite(metrics) ? metrics : fallback;
 }
 
 function progressiveLoss(metrics: Metrics): number {

@@ -19,6 +19,8 @@ import {
 export const MAX_ONLINE_CLASSES = 64;
 /** Normal equations are kept up to this many encoded columns (their cost is quadratic). */
 const MAX_NORMAL_EQUATION_COLUMNS = 64;
+/** Rows gathered (by column) before they are added to the normal equations in one go. */
+const NORMAL_BLOCK_ROWS = 256;
 const POSITIVE_LABELS = new Set(['true', 'yes', 'y', '1', 't']);
 
 interface FeatureSlots {
@@ -49,6 +51,12 @@ export class StreamEncoder {
   private labelsSeen = 0;
   private readonly standardize: boolean;
   private readonly numericOnly: boolean;
+  private readonly imputing: boolean;
+  private readonly isCategory: Uint8Array;
+  /** Rows not yet in the normal equations, by column (`NORMAL_BLOCK_ROWS` apart), and their targets. */
+  private readonly block?: Float64Array;
+  private readonly blockY?: Float64Array;
+  private blockRows = 0;
 
   constructor(
     private readonly layout: OnlineLayout,
@@ -83,8 +91,13 @@ export class StreamEncoder {
     this.m2 = new Float64Array(this.columns);
     this.standardize = config.normalize === 'standard';
     this.numericOnly = layout.featureKinds.every((kind) => kind === 'numeric');
-    if (task.loss === 'squared' && this.columns + 1 <= MAX_NORMAL_EQUATION_COLUMNS)
+    this.imputing = config.missing === 'mean';
+    this.isCategory = Uint8Array.from(layout.featureKinds, (kind) => (kind === 'category' ? 1 : 0));
+    if (task.loss === 'squared' && this.columns + 1 <= MAX_NORMAL_EQUATION_COLUMNS) {
       this.normalEquations = new NormalEquations(this.columns, config.bias);
+      this.block = new Float64Array(this.columns * NORMAL_BLOCK_ROWS);
+      this.blockY = new Float64Array(NORMAL_BLOCK_ROWS);
+    }
   }
 
   /** After the first pass the statistics are complete; later passes reuse them unchanged. */
@@ -113,29 +126,34 @@ export class StreamEncoder {
     if (!this.frozen) this.csvSkipped = chunk.skippedRows;
     const { values } = chunk;
     const featureCount = this.layout.features.length;
+    const columns = this.columns;
+    const { raw, mean, m2, isCategory, block, blockY } = this;
+    const dropMissing = this.config.missing === 'drop';
+    const classification = this.task.kind === 'classification';
     let kept = 0;
     rows: for (let r = 0; r < chunk.rows; r++) {
       const base = r * width;
       const y = this.encodeTarget(values[base + featureCount], chunk);
-      if (Number.isNaN(y)) {
+      if (y !== y) {
         if (!this.frozen) this.dropped++;
         continue;
       }
-      if (this.task.kind === 'classification' && this.labelSeen[y] === 0) {
+      if (classification && this.labelSeen[y] === 0) {
         this.labelSeen[y] = 1;
         this.labelsSeen++;
       }
-      if (this.config.missing === 'drop') {
+      if (dropMissing) {
         for (let f = 0; f < featureCount; f++) {
           const v = values[base + f];
-          if (Number.isNaN(v) || (this.slots[f].kind === 'category' && v < 0)) {
+          if (v !== v || (isCategory[f] === 1 && v < 0)) {
             if (!this.frozen) this.dropped++;
             continue rows;
           }
         }
       }
-      const raw = this.raw;
-      if (this.numericOnly) {
+      if (this.numericOnly && !this.imputing) {
+        for (let f = 0; f < featureCount; f++) raw[f] = values[base + f];
+      } else if (this.numericOnly) {
         for (let f = 0; f < featureCount; f++) {
           const v = values[base + f];
           if (v === v) {
@@ -152,11 +170,11 @@ export class StreamEncoder {
           const slot = this.slots[f];
           const v = values[base + f];
           if (slot.kind === 'numeric') {
-            if (Number.isNaN(v)) {
+            if (v !== v) {
               raw[slot.start] = this.imputeCount[f] > 0 ? this.imputeSum[f] / this.imputeCount[f] : 0;
             } else {
               raw[slot.start] = v;
-              if (!this.frozen) {
+              if (!this.frozen && this.imputing) {
                 this.imputeSum[f] += v;
                 this.imputeCount[f]++;
               }
@@ -168,37 +186,46 @@ export class StreamEncoder {
         }
       }
       const out0 = kept * stride;
-      const columns = this.columns;
       if (!this.frozen) {
         const n = ++this.count;
-        this.normalEquations?.add(raw, 0, y);
+        if (block !== undefined && blockY !== undefined) {
+          const k = this.blockRows;
+          for (let c = 0; c < columns; c++) block[c * NORMAL_BLOCK_ROWS + k] = raw[c];
+          blockY[k] = y;
+          if (++this.blockRows === NORMAL_BLOCK_ROWS) this.flushNormalEquations();
+        }
         if (this.standardize) {
           // Welford: the statistics include this row before it is standardised.
-          const mean = this.mean;
-          const m2 = this.m2;
+          const inverseN = 1 / n;
           for (let c = 0; c < columns; c++) {
             const delta = raw[c] - mean[c];
-            mean[c] += delta / n;
+            mean[c] += delta * inverseN;
             m2[c] += delta * (raw[c] - mean[c]);
           }
         }
       }
       if (this.standardize) {
-        const mean = this.mean;
-        const m2 = this.m2;
-        const n = this.count;
+        const inverseN = 1 / this.count;
         for (let c = 0; c < columns; c++) {
-          const std = Math.sqrt(m2[c] / n);
+          const std = Math.sqrt(m2[c] * inverseN);
           const m = mean[c];
           out[out0 + c] = (raw[c] - m) / (std > 1e-12 * (m > 1 || m < -1 ? Math.abs(m) : 1) ? std : 1);
         }
       } else {
         for (let c = 0; c < columns; c++) out[out0 + c] = raw[c];
       }
-      out[out0 + this.columns] = y;
+      out[out0 + columns] = y;
       kept++;
     }
+    // Whoever reads the normal equations next sees every row encoded so far.
+    this.flushNormalEquations();
     return { rows: out, count: kept };
+  }
+
+  private flushNormalEquations(): void {
+    if (this.blockRows === 0 || this.block === undefined || this.blockY === undefined) return;
+    this.normalEquations?.addColumns(this.block, NORMAL_BLOCK_ROWS, this.blockY, this.blockRows);
+    this.blockRows = 0;
   }
 
   private scaleOf(c: number): number {

@@ -1,0 +1,93 @@
+// The CLI's reader thread (src/node/rowWorker.ts) against readRowChunks on this thread: the same
+// chunks, the same categories, the same errors, and the sha256 of the whole file.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readRowChunks } from '../../src/core/csv/index';
+import { CsvError, type ColumnRequest, type RowChunk } from '../../src/core/csv/types';
+import { fileChunksSync } from '../../src/node/fileSource';
+import { rowWorkerScript, workerRowChunks } from '../../src/node/rowWorker';
+
+const requests: ColumnRequest[] = [
+  { name: 'x', kind: 'numeric' },
+  { name: 'colour', kind: 'category' },
+  { name: 'y', kind: 'numeric' },
+];
+const CHUNK_ROWS = 1000;
+/** Over 2 MB: more than one read block, so a consumer that stops early leaves bytes unread. */
+const ROWS = 120_000;
+
+async function collect(chunks: AsyncIterable<RowChunk>) {
+  const out: { rows: number; values: number[]; firstLine: number; categories: (string[] | undefined)[] }[] =
+    [];
+  for await (const chunk of chunks)
+    out.push({
+      rows: chunk.rows,
+      values: Array.from(chunk.values.subarray(0, chunk.rows * chunk.width)),
+      firstLine: chunk.firstLine,
+      // Copied now: the dictionaries grow as later chunks arrive.
+      categories: chunk.categories.map((list) => list?.slice()),
+    });
+  return out;
+}
+
+describe('reader thread', () => {
+  let dir: string;
+  let file: string;
+  const script = rowWorkerScript();
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'csv-trainer-worker-'));
+    file = join(dir, 'mixed.csv');
+    const colours = ['red', 'green', 'blue', 'cyan', 'plum'];
+    let text = 'y,x,colour,unused\n';
+    for (let i = 0; i < ROWS; i++) {
+      // Plain rows, quoted fields, missing values and new categories late in the file.
+      const colour = i < ROWS - 1500 ? colours[i % 2] : colours[i % 5];
+      const x = i % 97 === 0 ? '' : String((i * 0.37) % 11);
+      text += i % 50 === 0 ? `${i * 2},"${x}","${colour}",z\n` : `${i * 2},${x},${colour},z\n`;
+    }
+    writeFileSync(file, text);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is found from the sources (and beside the bundled CLI)', () => {
+    assert.ok(script, 'src/node/rowWorker.ts not found');
+  });
+
+  it('yields the chunks readRowChunks yields, categories included, and the file sha256', async () => {
+    const here = await collect(readRowChunks(fileChunksSync(file), requests, { chunkRows: CHUNK_ROWS }));
+    const threaded = workerRowChunks(script!, file, requests, { chunkRows: CHUNK_ROWS, hash: true });
+    const there = await collect(threaded.chunks);
+    assert.equal(there.length, ROWS / CHUNK_ROWS);
+    assert.deepEqual(there, here);
+    assert.deepEqual(there.at(-1)!.categories[1], ['red', 'green', 'blue', 'cyan', 'plum']);
+    const expected = createHash('sha256').update(readFileSync(file)).digest('hex');
+    assert.equal(await threaded.sha256(), expected);
+  });
+
+  it('hashes the whole file when the consumer stops after the first chunk', async () => {
+    const threaded = workerRowChunks(script!, file, requests, { chunkRows: CHUNK_ROWS, hash: true });
+    for await (const chunk of threaded.chunks) {
+      assert.equal(chunk.rows, CHUNK_ROWS);
+      break;
+    }
+    const expected = createHash('sha256').update(readFileSync(file)).digest('hex');
+    assert.equal(await threaded.sha256(), expected);
+  });
+
+  it('passes a CSV error on with its kind and line', async () => {
+    const broken = join(dir, 'broken.csv');
+    writeFileSync(broken, readFileSync(file, 'utf8').replace('\n20,', '\n20,1,2,3,4,'));
+    const threaded = workerRowChunks(script!, broken, requests, { chunkRows: CHUNK_ROWS, hash: false });
+    await assert.rejects(collect(threaded.chunks), (error: unknown) => {
+      assert.ok(error instanceof CsvError, String(error));
+      assert.equal(error.line, 12);
+      assert.match(error.message, /fields/);
+      return true;
+    });
+  });
+});
