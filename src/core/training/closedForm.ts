@@ -54,16 +54,26 @@ export class NormalEquations {
   /**
    * The same for `count` rows at once, laid out by column: feature `a` of row `r` at
    * `columns[a * stride + r]`. Sums of products of whole columns keep the accumulators in registers,
-   * where adding row by row reads and writes the Gram matrix for every product: about 3× faster.
+   * where adding row by row reads and writes the Gram matrix for every product (2.5× faster here).
    */
   addColumns(columns: Float64Array, stride: number, y: Float64Array, count: number): void {
     const { size, gram, xty, features } = this;
+    // The upper triangle two rows by two columns at a time: four sums per pass over four columns.
+    for (let a = 0; a < features; a += 2) {
+      const pairA = a + 1 < features;
+      for (let b = a; b < features; b += 2) {
+        const pairB = b + 1 < features;
+        if (pairA && pairB) addBlock2x2(gram, size, a, b, columns, stride, count);
+        else
+          for (let i = a; i <= (pairA ? a + 1 : a); i++)
+            for (let j = Math.max(b, i); j <= (pairB ? b + 1 : b); j++)
+              gram[i * size + j] += dot(columns, i * stride, columns, j * stride, count);
+      }
+    }
     for (let a = 0; a < features; a++) {
-      const base = a * size;
       const offsetA = a * stride;
       xty[a] += dot(columns, offsetA, y, 0, count);
-      for (let b = a; b < features; b++) gram[base + b] += dot(columns, offsetA, columns, b * stride, count);
-      if (this.bias) gram[base + features] += sum(columns, offsetA, count);
+      if (this.bias) gram[a * size + features] += sum(columns, offsetA, count);
     }
     const sumY = sum(y, 0, count);
     if (this.bias) {
@@ -117,7 +127,19 @@ export function closedFormLeastSquares(
   options: { bias: boolean },
 ): LeastSquaresSolution {
   const equations = new NormalEquations(cols, options.bias);
-  for (let r = 0; r < rows; r++) equations.add(x, r * cols, y[r]);
+  // Blocks of rows turned into columns, then summed a column pair at a time (see addColumns).
+  const blockRows = Math.min(BLOCK_ROWS, Math.max(1, rows));
+  const block = new Float64Array(cols * blockRows);
+  const blockY = new Float64Array(blockRows);
+  for (let first = 0; first < rows; first += blockRows) {
+    const count = Math.min(blockRows, rows - first);
+    for (let k = 0; k < count; k++) {
+      const offset = (first + k) * cols;
+      for (let c = 0; c < cols; c++) block[c * blockRows + k] = x[offset + c];
+      blockY[k] = y[first + k];
+    }
+    equations.addColumns(block, blockRows, blockY, count);
+  }
   const solved = equations.solve();
   let sse = 0;
   for (let r = 0; r < rows; r++) {
@@ -128,6 +150,43 @@ export function closedFormLeastSquares(
   const mse = sse / Math.max(1, rows);
   return { ...solved, mse, loss: mse / 2 };
 }
+
+/** gram[a..a+1][b..b+1] += the column products (upper triangle only: on the diagonal, a+1 × a is skipped). */
+function addBlock2x2(
+  gram: Float64Array,
+  size: number,
+  a: number,
+  b: number,
+  columns: Float64Array,
+  stride: number,
+  count: number,
+): void {
+  const a0 = a * stride;
+  const a1 = a0 + stride;
+  const b0 = b * stride;
+  const b1 = b0 + stride;
+  let s00 = 0;
+  let s01 = 0;
+  let s10 = 0;
+  let s11 = 0;
+  for (let i = 0; i < count; i++) {
+    const xa0 = columns[a0 + i];
+    const xa1 = columns[a1 + i];
+    const xb0 = columns[b0 + i];
+    const xb1 = columns[b1 + i];
+    s00 += xa0 * xb0;
+    s01 += xa0 * xb1;
+    s10 += xa1 * xb0;
+    s11 += xa1 * xb1;
+  }
+  gram[a * size + b] += s00;
+  gram[a * size + b + 1] += s01;
+  if (a !== b) gram[(a + 1) * size + b] += s10;
+  gram[(a + 1) * size + b + 1] += s11;
+}
+
+/** Rows per block of `closedFormLeastSquares`: a block of 16 columns stays in the L1/L2 cache. */
+const BLOCK_ROWS = 256;
 
 /** Σ a[i]·b[i] over `count` elements from the given offsets; four accumulators break the add chain. */
 function dot(a: Float64Array, offsetA: number, b: Float64Array, offsetB: number, count: number): number {
