@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoadedColumn } from '../../src/core/csv/types';
 import { SeededRandom, TrainingInputError, selectBackend, trainBatch } from '../../src/core/training/index';
-import { shuffleRows } from '../../src/core/training/rng';
+import { shuffleRows, shuffleRowsToOrder } from '../../src/core/training/rng';
 import { prepareBatch } from '../../src/core/training/preprocessing';
 import { resolveTask } from '../../src/core/training/task';
 import { TEXTBOOK, config, numeric, textbookData } from './training-helpers';
@@ -85,6 +85,25 @@ describe('batch training', () => {
       quarters.every((q) => q > 60 && q < 140),
       JSON.stringify(quarters),
     );
+  });
+
+  it('shuffleRowsToOrder gives the permutation shuffleRows writes (same seed), as an order', () => {
+    const rows = 70_000; // several buckets
+    const x = new Float32Array(rows * 3).map((_, i) => i);
+    const y = new Float32Array(rows).map((_, i) => -i);
+    const movedX = new Float32Array(x.length);
+    const movedY = new Float32Array(rows);
+    shuffleRows(x, y, rows, 3, 1, movedX, movedY, new SeededRandom(7));
+    const bucketX = new Float32Array(x.length);
+    const bucketY = new Float32Array(rows);
+    const order = new Int32Array(rows);
+    shuffleRowsToOrder(x, y, rows, 3, 1, bucketX, bucketY, order, new SeededRandom(7));
+    assert.notDeepEqual(bucketY, movedY, 'the rows themselves stay in their buckets');
+    for (let k = 0; k < rows; k++) {
+      const from = order[k];
+      if (bucketY[from] !== movedY[k] || bucketX[from * 3 + 2] !== movedX[k * 3 + 2])
+        assert.fail(`row ${k}: order gives ${bucketY[from]}, shuffleRows wrote ${movedY[k]}`);
+    }
   });
 
   it('the validation split is drawn after a seeded shuffle, not from the tail', () => {

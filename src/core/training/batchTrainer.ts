@@ -8,7 +8,7 @@ import { DIVERGED_ADVICE, LoopControl, now } from './loopControl';
 import { createMinibatchGlmState, runMinibatchGlm, type MinibatchGlmState } from './batchKernel';
 import { GradientOptimizer, ModelParameters, trainStep } from './models';
 import { prepareBatch, type PreparedBatch } from './preprocessing';
-import { SeededRandom, shuffleRows } from './rng';
+import { SeededRandom, shuffleRows, shuffleRowsToOrder } from './rng';
 import { learningRateAt } from './schedule';
 import { resolveTask, type Task } from './task';
 import type {
@@ -83,10 +83,24 @@ export async function trainBatch(
   const shuffledX = config.shuffle ? new Float32Array(prepared.trainX.length) : prepared.trainX;
   const shuffledY = config.shuffle ? new Float32Array(prepared.trainY.length) : prepared.trainY;
   const identityOrder = fused ? tf.tensor1d(order, 'int32') : undefined;
+  // The fused kernel follows an order, so its shuffle moves each row once (see shuffleRowsToOrder).
+  const epochOrder = fused && config.shuffle ? new Int32Array(trainRows) : undefined;
 
   training: for (let epoch = 0; epoch < config.epochs; epoch++) {
     const learningRate = learningRateAt(config, epoch);
-    if (config.shuffle)
+    if (epochOrder)
+      shuffleRowsToOrder(
+        prepared.trainX,
+        prepared.trainY,
+        trainRows,
+        columns,
+        targetWidth,
+        shuffledX,
+        shuffledY,
+        epochOrder,
+        rng,
+      );
+    else if (config.shuffle)
       shuffleRows(
         prepared.trainX,
         prepared.trainY,
@@ -102,12 +116,13 @@ export async function trainBatch(
       const segments = Math.min(stepsPerEpoch, STEP_POINTS_PER_EPOCH);
       const epochX = tf.tensor2d(shuffledX, [trainRows, columns]);
       const epochY = tf.tensor1d(shuffledY);
+      const epochRows = epochOrder ? tf.tensor1d(epochOrder, 'int32') : identityOrder!;
       let epochLoss = 0;
       for (let segment = 0; segment < segments; segment++) {
         const start = Math.floor((segment * stepsPerEpoch) / segments) * batchSize;
         const end = Math.min(trainRows, Math.floor(((segment + 1) * stepsPerEpoch) / segments) * batchSize);
         const rows = end - start;
-        const rowOrder = tf.slice(identityOrder!, [start], [rows]);
+        const rowOrder = tf.slice(epochRows, [start], [rows]);
         const loss = runMinibatchGlm(epochX, epochY, rowOrder, fused, learningRate, batchSize);
         const segmentLoss = loss.dataSync()[0];
         tf.dispose([rowOrder, loss]);
@@ -127,7 +142,7 @@ export async function trainBatch(
         if (control.stopped) break;
         await control.breathe();
       }
-      tf.dispose([epochX, epochY]);
+      tf.dispose(epochOrder ? [epochX, epochY, epochRows] : [epochX, epochY]);
       syncVariables(model, fused);
       if (control.stopped) {
         status = 'stopped';

@@ -40,10 +40,6 @@ function columnLength(column: LoadedColumn): number {
   return column.kind === 'numeric' ? column.values.length : column.codes.length;
 }
 
-function isMissing(column: LoadedColumn, row: number): boolean {
-  return column.kind === 'numeric' ? Number.isNaN(column.values[row]) : column.codes[row] < 0;
-}
-
 /** One-hot plan: the most frequent `cap − 1` categories get a column, the rest share "__other__". */
 export function planCategories(
   column: Extract<LoadedColumn, { kind: 'category' }>,
@@ -106,6 +102,57 @@ function encodeTarget(
   return { classes, width: task.loss === 'logistic' ? 1 : classes.length, valueAt: classOfRow };
 }
 
+/** Mean and scale of a numeric column over the first `rows` of `order` (missing cells → `fill`). */
+function numericStatistics(
+  values: Float32Array,
+  order: Uint32Array,
+  rows: number,
+  fill: number,
+): [number, number] {
+  let sum = 0;
+  for (let i = 0; i < rows; i++) {
+    const v = values[order[i]];
+    sum += v === v ? v : fill;
+  }
+  const mean = sum / rows;
+  let squares = 0;
+  for (let i = 0; i < rows; i++) {
+    const v = values[order[i]];
+    const d = (v === v ? v : fill) - mean;
+    squares += d * d;
+  }
+  return [mean, scaleOf(squares / rows, mean)];
+}
+
+/** The same for one one-hot column: 1 where the row's category has this slot, else 0. */
+function oneHotStatistics(
+  codes: Int32Array,
+  slotOfCode: Int32Array,
+  slot: number,
+  order: Uint32Array,
+  rows: number,
+): [number, number] {
+  let sum = 0;
+  for (let i = 0; i < rows; i++) {
+    const code = codes[order[i]];
+    if (code >= 0 && slotOfCode[code] === slot) sum += 1;
+  }
+  const mean = sum / rows;
+  let squares = 0;
+  for (let i = 0; i < rows; i++) {
+    const code = codes[order[i]];
+    const d = (code >= 0 && slotOfCode[code] === slot ? 1 : 0) - mean;
+    squares += d * d;
+  }
+  return [mean, scaleOf(squares / rows, mean)];
+}
+
+/** Standard deviation, or 1 for a constant column. */
+function scaleOf(variance: number, mean: number): number {
+  const std = Math.sqrt(variance);
+  return std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1;
+}
+
 export function prepareBatch(
   data: BatchData,
   config: TrainConfig,
@@ -130,11 +177,22 @@ export function prepareBatch(
   // Rows kept: target present, and (when dropping) every feature present.
   const keptRows = new Int32Array(rows);
   let keptCount = 0;
-  const dropOnMissing = config.missing === 'drop';
+  // Missing features marked column by column: a tight loop per column, not a closure per cell.
+  const missingFeature = new Uint8Array(config.missing === 'drop' ? rows : 0);
+  if (config.missing === 'drop')
+    for (const { column } of encoded) {
+      if (column.kind === 'numeric') {
+        const values = column.values;
+        for (let row = 0; row < rows; row++) if (values[row] !== values[row]) missingFeature[row] = 1;
+      } else {
+        const codes = column.codes;
+        for (let row = 0; row < rows; row++) if (codes[row] < 0) missingFeature[row] = 1;
+      }
+    }
   for (let row = 0; row < rows; row++) {
     const t = target.valueAt(row);
     if (t !== t || (t < 0 && task.kind === 'classification')) continue;
-    if (dropOnMissing && encoded.some((f) => isMissing(f.column, row))) continue;
+    if (missingFeature.length > 0 && missingFeature[row] === 1) continue;
     keptRows[keptCount++] = row;
   }
   const kept = keptRows.subarray(0, keptCount);
@@ -177,60 +235,70 @@ export function prepareBatch(
     });
   }
 
-  // Column by column: tight loops, no closure per row.
+  // Statistics first, from the columns (training split only; constant columns keep scale 1), then
+  // one row-major pass that writes every row already standardised: the matrix is written once and
+  // never re-read here (filling it column by column, then standardising it in place, crossed the
+  // whole matrix 16 + 3 times for 16 features).
   const columns = encoded.reduce((sum, f) => sum + f.width, 0);
-  const x = new Float32Array(kept.length * columns);
-  const y = new Float32Array(kept.length * target.width);
-  let offset = 0;
-  encoded.forEach((f, index) => {
-    if (f.column.kind === 'numeric') {
-      const values = f.column.values;
-      const fill = imputeValue[index];
-      for (let i = 0; i < kept.length; i++) {
-        const v = values[rowOrder[i]];
-        x[i * columns + offset] = v === v ? v : fill;
-      }
-    } else {
-      const codes = f.column.codes;
-      const slotOfCode = f.slotOfCode!;
-      // A missing category (mean policy) leaves every one-hot column at 0.
-      for (let i = 0; i < kept.length; i++) {
-        const code = codes[rowOrder[i]];
-        if (code >= 0 && slotOfCode[code] >= 0) x[i * columns + offset + slotOfCode[code]] = 1;
-      }
-    }
-    offset += f.width;
-  });
-  if (target.width === 1) for (let i = 0; i < kept.length; i++) y[i] = target.valueAt(rowOrder[i]);
-  else for (let i = 0; i < kept.length; i++) y[i * target.width + target.valueAt(rowOrder[i])] = 1;
-
-  // Standardisation statistics from the training split only; constant columns keep scale 1.
+  const standardize = config.normalize === 'standard';
   const means = new Float64Array(columns);
   const scales = new Float64Array(columns).fill(1);
-  if (config.normalize === 'standard') {
-    for (let i = 0; i < trainRows; i++) {
-      const base = i * columns;
-      for (let c = 0; c < columns; c++) means[c] += x[base + c];
+  const offsets: number[] = [];
+  encoded.reduce((offset, f) => (offsets.push(offset), offset + f.width), 0);
+  // Cell values as the matrix holds them (float32), so the statistics are those of the matrix.
+  const fills = encoded.map((_, index) => Math.fround(imputeValue[index]));
+  if (standardize)
+    encoded.forEach((f, index) => {
+      const column = f.column;
+      const at = offsets[index];
+      if (column.kind === 'numeric') {
+        const [mean, scale] = numericStatistics(column.values, rowOrder, trainRows, fills[index]);
+        means[at] = mean;
+        scales[at] = scale;
+      } else
+        for (let slot = 0; slot < f.width; slot++) {
+          const [mean, scale] = oneHotStatistics(column.codes, f.slotOfCode!, slot, rowOrder, trainRows);
+          means[at + slot] = mean;
+          scales[at + slot] = scale;
+        }
+    });
+  const inverse = scales.map((scale) => 1 / scale);
+
+  const x = new Float32Array(kept.length * columns);
+  const y = new Float32Array(kept.length * target.width);
+  const numeric = encoded.flatMap((f, index) =>
+    f.column.kind === 'numeric' ? [{ values: f.column.values, at: offsets[index], fill: fills[index] }] : [],
+  );
+  const numericValues = numeric.map((n) => n.values);
+  const numericAt = Int32Array.from(numeric, (n) => n.at);
+  const numericFill = Float64Array.from(numeric, (n) => n.fill);
+  const categorical = encoded.flatMap((f, index) =>
+    f.column.kind === 'category'
+      ? [{ codes: f.column.codes, slotOfCode: f.slotOfCode!, at: offsets[index], width: f.width }]
+      : [],
+  );
+  for (let i = 0; i < kept.length; i++) {
+    const row = rowOrder[i];
+    const base = i * columns;
+    for (let k = 0; k < numericValues.length; k++) {
+      const v = numericValues[k][row];
+      const at = numericAt[k];
+      const value = v === v ? v : numericFill[k];
+      x[base + at] = standardize ? (value - means[at]) * inverse[at] : value;
     }
-    for (let c = 0; c < columns; c++) means[c] /= trainRows;
-    const sumSquares = new Float64Array(columns);
-    for (let i = 0; i < trainRows; i++) {
-      const base = i * columns;
-      for (let c = 0; c < columns; c++) {
-        const d = x[base + c] - means[c];
-        sumSquares[c] += d * d;
+    for (let k = 0; k < categorical.length; k++) {
+      const { codes, slotOfCode, at, width } = categorical[k];
+      const code = codes[row];
+      // A missing category (mean policy) leaves every one-hot column at 0.
+      const hot = code >= 0 ? slotOfCode[code] : -1;
+      for (let slot = 0; slot < width; slot++) {
+        const value = slot === hot ? 1 : 0;
+        x[base + at + slot] = standardize ? (value - means[at + slot]) * inverse[at + slot] : value;
       }
     }
-    for (let c = 0; c < columns; c++) {
-      const std = Math.sqrt(sumSquares[c] / trainRows);
-      scales[c] = std > 1e-12 * Math.max(1, Math.abs(means[c])) ? std : 1;
-    }
-    const inverse = scales.map((scale) => 1 / scale);
-    for (let i = 0; i < kept.length; i++) {
-      const base = i * columns;
-      for (let c = 0; c < columns; c++) x[base + c] = (x[base + c] - means[c]) * inverse[c];
-    }
   }
+  if (target.width === 1) for (let i = 0; i < kept.length; i++) y[i] = target.valueAt(rowOrder[i]);
+  else for (let i = 0; i < kept.length; i++) y[i * target.width + target.valueAt(rowOrder[i])] = 1;
 
   const categoryMaps: Record<string, string[]> = {};
   for (const f of encoded)

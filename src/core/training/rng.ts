@@ -67,27 +67,8 @@ export function shuffleRows(
   outY: Float32Array,
   rng: SeededRandom,
 ): void {
-  const buckets = Math.max(
-    1,
-    Math.min(65536, Math.ceil((rows * (columns + targetWidth) * 4) / SHUFFLE_BUCKET_BYTES)),
-  );
-  const bucketOf = new Uint32Array(rows);
-  const starts = new Uint32Array(buckets + 1);
-  for (let r = 0; r < rows; r++) {
-    const bucket = rng.nextInt(buckets);
-    bucketOf[r] = bucket;
-    starts[bucket + 1]++;
-  }
-  for (let b = 0; b < buckets; b++) starts[b + 1] += starts[b];
-  const cursor = starts.slice(0, buckets);
-  for (let r = 0; r < rows; r++) {
-    const to = cursor[bucketOf[r]]++;
-    const from = r * columns;
-    const at = to * columns;
-    for (let c = 0; c < columns; c++) outX[at + c] = x[from + c];
-    for (let k = 0; k < targetWidth; k++) outY[to * targetWidth + k] = y[r * targetWidth + k];
-  }
-  for (let b = 0; b < buckets; b++) {
+  const starts = scatterToBuckets(x, y, rows, columns, targetWidth, outX, outY, rng);
+  for (let b = 0; b + 1 < starts.length; b++) {
     const first = starts[b];
     for (let i = starts[b + 1] - 1; i > first; i--) {
       const j = first + rng.nextInt(i - first + 1);
@@ -109,4 +90,69 @@ export function shuffleRows(
       }
     }
   }
+}
+
+/**
+ * The same shuffle, with its second phase left as an order: the rows are scattered into their
+ * buckets in `outX`/`outY`, and `order` lists them so that row `order[k]` of `outX` is row `k` of
+ * what `shuffleRows` writes (same seed, same permutation). Shuffling indices instead of rows saves
+ * moving every row a second time; a reader following `order` stays inside one cache-sized bucket
+ * at a time.
+ */
+export function shuffleRowsToOrder(
+  x: Float32Array,
+  y: Float32Array,
+  rows: number,
+  columns: number,
+  targetWidth: number,
+  outX: Float32Array,
+  outY: Float32Array,
+  order: Int32Array,
+  rng: SeededRandom,
+): void {
+  const starts = scatterToBuckets(x, y, rows, columns, targetWidth, outX, outY, rng);
+  for (let i = 0; i < rows; i++) order[i] = i;
+  for (let b = 0; b + 1 < starts.length; b++) {
+    const first = starts[b];
+    for (let i = starts[b + 1] - 1; i > first; i--) {
+      const j = first + rng.nextInt(i - first + 1);
+      const spare = order[i];
+      order[i] = order[j];
+      order[j] = spare;
+    }
+  }
+}
+
+/** Phase one: every row to a random bucket, buckets laid out one after another. Returns their starts. */
+function scatterToBuckets(
+  x: Float32Array,
+  y: Float32Array,
+  rows: number,
+  columns: number,
+  targetWidth: number,
+  outX: Float32Array,
+  outY: Float32Array,
+  rng: SeededRandom,
+): Uint32Array {
+  const buckets = Math.max(
+    1,
+    Math.min(65536, Math.ceil((rows * (columns + targetWidth) * 4) / SHUFFLE_BUCKET_BYTES)),
+  );
+  const bucketOf = new Uint32Array(rows);
+  const starts = new Uint32Array(buckets + 1);
+  for (let r = 0; r < rows; r++) {
+    const bucket = rng.nextInt(buckets);
+    bucketOf[r] = bucket;
+    starts[bucket + 1]++;
+  }
+  for (let b = 0; b < buckets; b++) starts[b + 1] += starts[b];
+  const cursor = starts.slice(0, buckets);
+  for (let r = 0; r < rows; r++) {
+    const to = cursor[bucketOf[r]]++;
+    const from = r * columns;
+    const at = to * columns;
+    for (let c = 0; c < columns; c++) outX[at + c] = x[from + c];
+    for (let k = 0; k < targetWidth; k++) outY[to * targetWidth + k] = y[r * targetWidth + k];
+  }
+  return starts;
 }
