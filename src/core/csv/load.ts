@@ -242,7 +242,7 @@ function rejectNonNumber(reader: CsvReader, column: string, field: number): void
   const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
   throw new CsvError(
     'not-a-number',
-    `line ${line}: column "${column}" is numeric but holds "${shown}", not a number`,
+    `column "${column}" is numeric but holds "${shown}", not a number`,
     line,
     field + 1,
   );
