@@ -3,9 +3,15 @@
 // into a predictions CSV written atomically beside it. Exit 2 on bad input, nothing written.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { readRowChunks, type RowChunk } from '../core/csv/index';
+import { readRowChunks } from '../core/csv/index';
 import { validateReport, type RunReport } from '../core/report';
-import { Predictor, ReportModelError } from '../core/training/predict';
+import {
+  predictionLines,
+  predictionsFileName,
+  Predictor,
+  ReportModelError,
+  type PredictionSummary,
+} from '../core/training/predict';
 import { fileChunksSync, fileSize } from '../node/fileSource';
 import { OutputExistsError, writeNewFileAtomically } from '../node/newFileWriter';
 import { EXIT_OK, UsageError, type CliIo } from './io';
@@ -15,12 +21,6 @@ export const PREDICT_USAGE = `usage: csv-trainer predict REPORT.json FILE [--out
 (default output: FILE's name with .predictions.csv, beside it; an existing file is never replaced)`;
 
 const PREDICT_CHUNK_ROWS = 16384;
-
-export interface PredictionSummary {
-  rows: number;
-  /** Rows without a prediction: a missing feature under the report's `drop` policy. */
-  missing: number;
-}
 
 export async function runPredict(args: string[], io: CliIo): Promise<number> {
   const { reportFile, file, out, quiet } = parseArguments(args);
@@ -68,25 +68,9 @@ export async function runPredict(args: string[], io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
-/** The predictions CSV, header first, one line per input row in order; counts into `summary`. */
-export async function* predictionLines(
-  predictor: Predictor,
-  chunks: AsyncIterable<RowChunk>,
-  summary: PredictionSummary,
-): AsyncGenerator<string> {
-  yield predictor.csvHeader();
-  for await (const chunk of chunks) {
-    const block = predictor.predict(chunk);
-    yield predictor.csvRows(block, summary.rows + 1);
-    summary.rows += block.rows;
-    summary.missing += block.missing;
-  }
-}
-
 /** `data.csv` → `data.predictions.csv`, in the same folder. */
 export function defaultPredictionsPath(csv: string): string {
-  const base = path.basename(csv).replace(/\.(csv|tsv|txt)$/i, '');
-  return path.join(path.dirname(csv), `${base}.predictions.csv`);
+  return path.join(path.dirname(csv), predictionsFileName(path.basename(csv)));
 }
 
 /** A run report from disk, validated against the schema; anything else is a UsageError naming the file. */

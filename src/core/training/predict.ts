@@ -380,6 +380,33 @@ function firstLayerOverEncoded(
   return { ...layer, inputs: encodedWidth, weights };
 }
 
+export interface PredictionSummary {
+  /** Input rows read. */
+  rows: number;
+  /** Rows without a prediction: a missing feature under the report's `drop` policy. */
+  missing: number;
+}
+
+/** The predictions CSV, header first, one line per input row in order; counts into `summary` as it goes. */
+export async function* predictionLines(
+  predictor: Predictor,
+  chunks: AsyncIterable<RowChunk>,
+  summary: PredictionSummary,
+): AsyncGenerator<string> {
+  yield predictor.csvHeader();
+  for await (const chunk of chunks) {
+    const block = predictor.predict(chunk);
+    yield predictor.csvRows(block, summary.rows + 1);
+    summary.rows += block.rows;
+    summary.missing += block.missing;
+  }
+}
+
+/** `data.csv` → `data.predictions.csv`. */
+export function predictionsFileName(csvName: string): string {
+  return `${csvName.replace(/\.(csv|tsv|txt)$/i, '')}.predictions.csv`;
+}
+
 /** A CSV field, quoted when it holds a delimiter, a quote or a line break. */
 export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
