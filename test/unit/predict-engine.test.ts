@@ -9,7 +9,7 @@ import type { ColumnKind } from '../../src/core/csv/types';
 import type { RunReport } from '../../src/core/report';
 import { DEFAULT_CONFIG, selectBackend, type TrainConfig } from '../../src/core/training/index';
 import { PROBABILITY_EPSILON } from '../../src/core/training/metrics';
-import { Predictor } from '../../src/core/training/predict';
+import { predictionLines, Predictor } from '../../src/core/training/predict';
 import { resolveColumns, trainAndReport } from '../../src/cli/train';
 import { fileChunksSync } from '../../src/node/fileSource';
 
@@ -282,5 +282,25 @@ describe('Predictor input handling', () => {
       () => Predictor.fromReport(report({ missing: 'mean' })),
       /no imputed value for feature "x"/,
     );
+  });
+
+  it('predictionLines pulls one chunk per block of lines (streams, holds no file)', async () => {
+    const predictor = Predictor.fromReport(report());
+    let pulled = 0;
+    async function* endless() {
+      for (;;) {
+        pulled++;
+        yield chunk([[1, 0]], ['red']);
+      }
+    }
+    const summary = { rows: 0, missing: 0 };
+    const lines = predictionLines(predictor, endless(), summary);
+    assert.equal((await lines.next()).value, 'row,prediction\n');
+    assert.equal(pulled, 0, 'the header needs no row');
+    assert.equal((await lines.next()).value, '1,13\n');
+    assert.equal((await lines.next()).value, '2,13\n');
+    assert.equal(pulled, 2);
+    await lines.return(undefined);
+    assert.deepEqual(summary, { rows: 2, missing: 0 });
   });
 });

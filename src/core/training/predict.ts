@@ -396,9 +396,10 @@ export async function* predictionLines(
   yield predictor.csvHeader();
   for await (const chunk of chunks) {
     const block = predictor.predict(chunk);
-    yield predictor.csvRows(block, summary.rows + 1);
+    const firstRow = summary.rows + 1;
     summary.rows += block.rows;
     summary.missing += block.missing;
+    yield predictor.csvRows(block, firstRow);
   }
 }
 
