@@ -5,6 +5,8 @@ import { RunStatusBar, TrainingPanel, type PanelServices, type PanelState } from
 import { runTrainCommand, type TrainCommandOptions } from './commands/train';
 import { registerInspectFeatures } from './commands/inspect';
 import { runOpenReportCommand } from './commands/openReport';
+import { runPredictCommand } from './commands/predict';
+import { runRerunCommand } from './commands/rerun';
 
 /** What every command and panel gets from activate(). */
 export type ExtensionServices = PanelServices & { workspaceState: vscode.Memento };
@@ -38,6 +40,14 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ho
     vscode.commands.registerCommand('csvTrainer.showPanel', () => TrainingPanel.active?.reveal()),
     vscode.commands.registerCommand('csvTrainer.openReport', (uri?: unknown) =>
       runOpenReportCommand(services, uri),
+    ),
+    vscode.commands.registerCommand(
+      'csvTrainer.predict',
+      (reportUri?: unknown, csvUri?: unknown, options?: unknown) =>
+        runPredictCommand(services, reportUri, csvUri, options),
+    ),
+    vscode.commands.registerCommand('csvTrainer.rerun', (reportUri?: unknown, options?: unknown) =>
+      runRerunCommand(services, reportUri, options),
     ),
     vscode.window.registerWebviewPanelSerializer(TrainingPanel.viewType, {
       async deserializeWebviewPanel(panel, state: unknown) {

@@ -2,6 +2,8 @@
 import { CsvError } from '../core/csv/types';
 import { runCompare } from './compare';
 import { runInspect } from './inspect';
+import { runPredict } from './predict';
+import { runRerun } from './rerun';
 import { runTrain } from './train';
 import { CliIo, EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './io';
 
@@ -14,7 +16,9 @@ const USAGE = `usage:
                     [--validation-split 0.2] [--backend auto|cpu|wasm]
                     [--out REPORT.json] [--quiet]
   csv-trainer compare FILE --target COL [same training options as train, without --mode]
-                    [--online-passes 1] [--out-dir DIR] [--json] [--quiet]`;
+                    [--online-passes 1] [--out-dir DIR] [--json] [--quiet]
+  csv-trainer predict REPORT.json FILE [--out PREDICTIONS.csv] [--quiet]
+  csv-trainer rerun REPORT.json [--out NEW-REPORT.json] [--backend auto|cpu|wasm] [--quiet]`;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -26,6 +30,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await runTrain(rest, io);
       case 'compare':
         return await runCompare(rest, io);
+      case 'predict':
+        return await runPredict(rest, io);
+      case 'rerun':
+        return await runRerun(rest, io);
       case '--help':
       case '-h':
       case 'help':

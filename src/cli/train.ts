@@ -561,7 +561,7 @@ export function progressPrinter(io: CliIo): (points: LossPoint[], done?: boolean
   };
 }
 
-function summary(report: ReturnType<typeof buildReport>, written: string): string {
+export function summary(report: ReturnType<typeof buildReport>, written: string): string {
   const lines = [
     `${report.status}: ${report.config.model} ${report.mode}, ${report.dataset.rowsUsed} rows (${report.dataset.rowsSkipped} skipped), backend ${report.backend.name}`,
   ];

@@ -9,7 +9,10 @@ import { readSettings } from '../host/settings';
 import { TrainingPanel } from '../host/trainingPanel';
 import { describeError, UserInputError } from '../host/errors';
 
-async function pickReport(services: ExtensionServices): Promise<vscode.Uri | undefined> {
+export async function pickReport(
+  services: ExtensionServices,
+  title = 'Open Run Report',
+): Promise<vscode.Uri | undefined> {
   const folder = readSettings(undefined, 'batch').reportsFolder;
   const files = await vscode.workspace.findFiles(`${folder.replace(/\/+$/, '')}/*.json`, undefined, 1000);
   if (files.length === 0) {
@@ -25,7 +28,7 @@ async function pickReport(services: ExtensionServices): Promise<vscode.Uri | und
         uri,
       }))
       .sort((a, b) => b.label.localeCompare(a.label)),
-    { title: 'Open Run Report', placeHolder: 'Pick a run report (newest first)' },
+    { title, placeHolder: 'Pick a run report (newest first)' },
   );
   return picked?.uri;
 }
@@ -65,6 +68,25 @@ function asSavedRun(report: RunReport): { setup: RunSetup; result: TrainResult }
   return { setup, result };
 }
 
+/** A report file, validated against the report schema; anything else is a UserInputError naming it. */
+export async function readRunReport(uri: vscode.Uri): Promise<RunReport> {
+  const displayPath = vscode.workspace.asRelativePath(uri);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+  } catch (error) {
+    throw new UserInputError(
+      `${displayPath}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  const problems = validateReport(parsed);
+  if (problems.length)
+    throw new UserInputError(
+      `${displayPath}: not a CSV Trainer run report (${problems.slice(0, 2).join('; ')})`,
+    );
+  return parsed as RunReport;
+}
+
 export async function runOpenReportCommand(
   services: ExtensionServices,
   uriArg: unknown,
@@ -72,21 +94,7 @@ export async function runOpenReportCommand(
   try {
     const uri = uriArg instanceof vscode.Uri ? uriArg : await pickReport(services);
     if (!uri) return undefined;
-    const displayPath = vscode.workspace.asRelativePath(uri);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
-    } catch (error) {
-      throw new UserInputError(
-        `${displayPath}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`,
-      );
-    }
-    const problems = validateReport(parsed);
-    if (problems.length)
-      throw new UserInputError(
-        `${displayPath}: not a CSV Trainer run report (${problems.slice(0, 2).join('; ')})`,
-      );
-    const report = parsed as RunReport;
+    const report = await readRunReport(uri);
     const { setup, result } = asSavedRun(report);
     const panel = TrainingPanel.create(services, `Run report: ${uri.path.split('/').pop()}`);
     await panel.showRun({
@@ -94,7 +102,7 @@ export async function runOpenReportCommand(
       setup,
       result,
       backend: report.backend,
-      reportPath: displayPath,
+      reportPath: vscode.workspace.asRelativePath(uri),
       createdAt: report.createdAt,
     });
     return report;

@@ -8,6 +8,7 @@ import type { HostPlatform } from './platform';
 import { webPlatform } from './webPlatform';
 import { fileChunks } from '../node/fileSource';
 import { writeReportAtomically } from '../node/reportWriter';
+import { writeNewFileAtomically } from '../node/newFileWriter';
 
 export const nodePlatform: HostPlatform = {
   name: 'node',
@@ -26,6 +27,11 @@ export const nodePlatform: HostPlatform = {
     const written = await writeReportAtomically(folder.fsPath, baseName, report, {
       workspaceRoot: workspaceRoot.fsPath,
     });
+    return vscode.Uri.file(path.resolve(written));
+  },
+  async writeNewFile(folder, fileName, content) {
+    if (folder.scheme !== 'file') return webPlatform.writeNewFile(folder, fileName, content);
+    const written = await writeNewFileAtomically(path.join(folder.fsPath, fileName), content, 'next-free');
     return vscode.Uri.file(path.resolve(written));
   },
 };

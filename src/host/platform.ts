@@ -16,4 +16,10 @@ export interface HostPlatform {
     report: unknown,
     workspaceRoot: vscode.Uri,
   ): Promise<vscode.Uri>;
+  /**
+   * Writes `content` as a new file `fileName` in `folder`, or `<stem>-2<ext>`, `-3`, … when taken
+   * (never overwriting); atomic: a reader sees all of it or nothing. Streamed to disk on Node;
+   * gathered in memory on the web (workspace.fs has no streams). Returns its URI.
+   */
+  writeNewFile(folder: vscode.Uri, fileName: string, content: AsyncIterable<string>): Promise<vscode.Uri>;
 }

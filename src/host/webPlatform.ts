@@ -27,32 +27,63 @@ export const webPlatform: HostPlatform = {
     return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
   },
   async writeReport(folder, baseName, report) {
-    const json = JSON.stringify(report, null, 2) + '\n';
-    // workspace.fs has no exclusive create and its writeFile is not atomic: write a temp file, then
-    // rename to a name that does not exist yet (rename without overwrite fails if it appeared since).
     await vscode.workspace.fs.createDirectory(folder);
-    const temp = vscode.Uri.joinPath(folder, `.${baseName}.${Date.now()}.tmp`);
-    await vscode.workspace.fs.writeFile(temp, new TextEncoder().encode(json));
-    for (let attempt = 1; attempt < 1000; attempt++) {
-      const target = vscode.Uri.joinPath(
-        folder,
-        attempt === 1 ? `${baseName}.json` : `${baseName}-${attempt}.json`,
-      );
-      try {
-        await vscode.workspace.fs.stat(target);
-        continue; // taken
-      } catch {
-        // free
-      }
-      try {
-        await vscode.workspace.fs.rename(temp, target, { overwrite: false });
-        return target;
-      } catch (error) {
-        if (error instanceof vscode.FileSystemError && error.code === 'FileExists') continue;
-        await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
-        throw error;
-      }
+    const json = new TextEncoder().encode(JSON.stringify(report, null, 2) + '\n');
+    return claimNewName(folder, json, (attempt) =>
+      attempt === 1 ? `${baseName}.json` : `${baseName}-${attempt}.json`,
+    );
+  },
+  async writeNewFile(folder, fileName, content) {
+    const parts: Uint8Array[] = [];
+    let length = 0;
+    const encoder = new TextEncoder();
+    for await (const text of content) {
+      const bytes = encoder.encode(text);
+      parts.push(bytes);
+      length += bytes.length;
     }
-    throw new Error(`no free report name for ${baseName} in ${folder.path}`);
+    const whole = new Uint8Array(length);
+    let offset = 0;
+    for (const part of parts) {
+      whole.set(part, offset);
+      offset += part.length;
+    }
+    const dot = fileName.lastIndexOf('.');
+    const [stem, extension] = dot > 0 ? [fileName.slice(0, dot), fileName.slice(dot)] : [fileName, ''];
+    return claimNewName(folder, whole, (attempt) =>
+      attempt === 1 ? fileName : `${stem}-${attempt}${extension}`,
+    );
   },
 };
+
+/**
+ * workspace.fs has no exclusive create and its writeFile is not atomic: write a temp file, then
+ * rename it to a name that does not exist yet (rename without overwrite fails if it appeared since).
+ */
+async function claimNewName(
+  folder: vscode.Uri,
+  bytes: Uint8Array,
+  nameOf: (attempt: number) => string,
+): Promise<vscode.Uri> {
+  const temp = vscode.Uri.joinPath(folder, `.${nameOf(1)}.${Date.now()}.tmp`);
+  await vscode.workspace.fs.writeFile(temp, bytes);
+  for (let attempt = 1; attempt < 1000; attempt++) {
+    const target = vscode.Uri.joinPath(folder, nameOf(attempt));
+    try {
+      await vscode.workspace.fs.stat(target);
+      continue; // taken
+    } catch {
+      // free
+    }
+    try {
+      await vscode.workspace.fs.rename(temp, target, { overwrite: false });
+      return target;
+    } catch (error) {
+      if (error instanceof vscode.FileSystemError && error.code === 'FileExists') continue;
+      await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
+      throw error;
+    }
+  }
+  await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
+  throw new Error(`no free name for ${nameOf(1)} in ${folder.path}`);
+}

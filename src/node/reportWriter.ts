@@ -5,8 +5,8 @@ import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-const TEMP_SUFFIX = '.tmp';
-const TEMP_PREFIX = '.csv-trainer-';
+export const TEMP_SUFFIX = '.tmp';
+export const TEMP_PREFIX = '.csv-trainer-';
 /** Temp files older than this are leftovers of a crashed writer. */
 export const STALE_TEMP_MS = 10 * 60 * 1000;
 const MAX_NAME_ATTEMPTS = 10000;
@@ -68,7 +68,7 @@ export async function writeReportAtomically(
 }
 
 /** True when `candidate` now holds the temp file's content; false when the name was taken. */
-async function claimName(temp: string, candidate: string): Promise<boolean> {
+export async function claimName(temp: string, candidate: string): Promise<boolean> {
   try {
     await fs.link(temp, candidate);
     return true;
@@ -90,7 +90,7 @@ async function claimName(temp: string, candidate: string): Promise<boolean> {
   }
 }
 
-async function syncFolder(folder: string): Promise<void> {
+export async function syncFolder(folder: string): Promise<void> {
   try {
     const handle = await fs.open(folder, 'r');
     try {

@@ -2,6 +2,7 @@
 import { CsvReader, decodeField, END, NEED_MORE } from './reader';
 import { CsvTokenizer, ROW } from './tokenizer';
 import { parseNumberBytes } from './numbers';
+import { MISSING_TOKENS } from './profile';
 import {
   ByteChunks,
   ColumnRequest,
@@ -145,7 +146,15 @@ export async function loadColumns(
 export async function* readRowChunks(
   source: ByteChunks,
   requests: ColumnRequest[],
-  options: ReadOptions & { chunkRows?: number } = {},
+  options: ReadOptions & {
+    chunkRows?: number;
+    /**
+     * Fail with `not-a-number` (line and column) on a numeric field that is neither a number, empty,
+     * nor a missing-value token (NA, null, …), instead of reading it as missing. Predictions need
+     * this: silently imputing a typo would give a confident wrong answer.
+     */
+    rejectNonNumbers?: boolean;
+  } = {},
 ): AsyncGenerator<RowChunk> {
   const chunkRows = Math.max(1, Math.floor(options.chunkRows ?? DEFAULT_CHUNK_ROWS));
   const reader = await CsvReader.open(source, options);
@@ -196,7 +205,9 @@ export async function* readRowChunks(
         const start = tokenizer.fieldStarts[field];
         const end = tokenizer.fieldEnds[field];
         if (isNumeric[c]) {
-          values[offset + c] = parseNumberBytes(bytes, start, end);
+          const value = parseNumberBytes(bytes, start, end);
+          values[offset + c] = value;
+          if (value !== value && options.rejectNonNumbers) rejectNonNumber(reader, requests[c].name, field);
         } else {
           values[offset + c] =
             start === end
@@ -224,6 +235,20 @@ export async function* readRowChunks(
   } finally {
     await reader.close();
   }
+}
+
+/** Throws `not-a-number` when the current row's `field` is text rather than a missing value. */
+function rejectNonNumber(reader: CsvReader, column: string, field: number): void {
+  const text = reader.fieldText(field).trim();
+  if (text === '' || MISSING_TOKENS.has(text)) return;
+  const line = reader.tokenizer.rowLine;
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  throw new CsvError(
+    'not-a-number',
+    `column "${column}" is numeric but holds "${shown}", not a number`,
+    line,
+    field + 1,
+  );
 }
 
 /**

@@ -23,7 +23,17 @@ const MAX_CATEGORY_DISTINCT = 1000;
  * type inference, so a numeric column with a few `NA` stays numeric; they still never parse as
  * numbers (loadColumns gives NaN for them, the missing marker).
  */
-const MISSING_TOKENS = new Set(['NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A']);
+export const MISSING_TOKENS: ReadonlySet<string> = new Set([
+  'NA',
+  'N/A',
+  'n/a',
+  'NaN',
+  'nan',
+  'null',
+  'NULL',
+  'None',
+  '#N/A',
+]);
 const BOOLEAN_PATTERN = /^(?:true|false|yes|no)$/i;
 const DATE_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;

@@ -24,6 +24,7 @@ export type CsvErrorCode =
   | 'field-too-large' // bounded field size exceeded (usually a broken quote)
   | 'empty' // no header / no rows
   | 'unknown-column' // a requested column is not in the header
+  | 'not-a-number' // a numeric column holds text (only when the reader is asked to reject it)
   | 'io'; // the file could not be read
 
 /** The one error type the CSV layer throws: a message a user can act on, with where it happened. */
