@@ -242,6 +242,17 @@ describe('csv-trainer train', () => {
     assert.deepEqual(validateReport(report), []);
   });
 
+  it('exit 3: an online MLP that diverges in its first rows writes a valid report without progressive metrics', async () => {
+    copyFileSync(join(__dirname, '../../examples/housing.csv'), join(cwd, 'housing.csv'));
+    const result = await run('housing.csv', '--target', 'price_k', '--mode', 'online', '--model', 'mlp');
+    assert.equal(result.code, 3, result.stderr);
+    const report = JSON.parse(readFileSync(join(cwd, '.csv-trainer', 'runs', reports()[0]), 'utf8'));
+    assert.deepEqual(validateReport(report), []);
+    assert.equal(report.status, 'diverged');
+    assert.equal(report.metrics.progressive, undefined, 'nothing was scored before the divergence');
+    assert.ok(Number.isFinite(report.metrics.train.mse));
+  });
+
   // 2 MB is parsed on the main thread, 6 MB in the reader thread (src/node/rowWorker.ts); either
   // way the run stops in the first chunk, long before the reader has seen the whole file.
   for (const megabytes of [2, 6]) {

@@ -64,8 +64,10 @@ async function metricsFromPredictions(file: string, report: RunReport, targetKin
         sumY2 += t * t;
         continue;
       }
-      const truth = predictor.classes.indexOf(chunk.categories[features]![t]);
-      assert.ok(truth >= 0, `class "${chunk.categories[features]![t]}" is not in the report`);
+      // 0/1 logistic targets are read as numbers (see the CLI's targetKindFor), others as categories.
+      const label = targetKind === 'category' ? chunk.categories[features]![t] : String(t);
+      const truth = predictor.classes.indexOf(label);
+      assert.ok(truth >= 0, `class "${label}" is not in the report`);
       const predicted = block.classIndex[r];
       if (predicted === truth) correct++;
       const pTruth =

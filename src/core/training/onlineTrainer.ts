@@ -92,6 +92,7 @@ export async function trainOnline(
   let message: string | undefined;
   let progressive: Metrics | undefined;
   let rolling: Metrics | undefined;
+  let nothingScored = false;
 
   try {
     passes: for (let pass = 0; pass < passes; pass++) {
@@ -104,9 +105,10 @@ export async function trainOnline(
         const encoded = encoder.encode(chunk, buffer);
         buffer = encoded.rows;
         const before = updater.passLoss();
-        // What the metrics were before this chunk: a chunk that diverges leaves non-finite sums.
+        // The metrics before this chunk: a chunk that diverges leaves its rows' non-finite (or
+        // absurd) scores in the sums, so a diverged run reports the chunks before it.
         const lastFinite = scoring
-          ? { progressive: updater.progressive(), rolling: updater.rolling() }
+          ? { progressive: updater.progressive(), rolling: updater.rolling(), seen: updater.samplesSeen() }
           : undefined;
         const healthy = encoded.count > 0 ? updater.learn(encoded.rows, encoded.count, scoring) : true;
         trainingMs += now() - chunkStart;
@@ -125,8 +127,9 @@ export async function trainOnline(
         }
         if (!healthy) {
           if (lastFinite) {
-            progressive = finiteOr(updater.progressive(), lastFinite.progressive);
-            rolling = finiteOr(updater.rolling(), lastFinite.rolling);
+            nothingScored = lastFinite.seen === 0;
+            progressive = lastFinite.progressive;
+            rolling = lastFinite.rolling;
           }
           status = 'diverged';
           message = `diverged after ${updater.samplesSeen()} samples: ${DIVERGED_ADVICE}`;
@@ -160,7 +163,7 @@ export async function trainOnline(
     progressive ??= updater.progressive();
     rolling ??= updater.rolling();
     // Diverged in the first chunk: nothing was scored before it.
-    const scored = metricsAreFinite(progressive) ? progressive : undefined;
+    const scored = !nothingScored && metricsAreFinite(progressive) ? progressive : undefined;
 
     const used = encoder.usedColumns();
     const preprocessing = encoder.preprocessing();
@@ -190,7 +193,7 @@ export async function trainOnline(
       metrics: {
         train,
         ...(scored ? { progressive: scored } : {}),
-        ...(metricsAreFinite(rolling) ? { rolling } : {}),
+        ...(!nothingScored && metricsAreFinite(rolling) ? { rolling } : {}),
       },
       history,
       rowsUsed: encoder.rowsUsed,
@@ -207,10 +210,6 @@ export async function trainOnline(
 
 function metricsAreFinite(metrics: Metrics): boolean {
   return Object.values(metrics).every((value) => Number.isFinite(value));
-}
-
-function finiteOr(metrics: Metrics, fallback: Metrics): Metrics {
-  return metricsAreFinite(metrics) ? metrics : fallback;
 }
 
 function progressiveLoss(metrics: Metrics): number {
