@@ -102,6 +102,9 @@ function encodeTarget(
   return { classes, width: task.loss === 'logistic' ? 1 : classes.length, valueAt: classOfRow };
 }
 
+/** Bytes of the matrix filled per block of rows (see prepareBatch). */
+const FILL_BLOCK_BYTES = 32 * 1024;
+
 /** Mean and scale of a numeric column over the first `rows` of `order` (missing cells → `fill`). */
 function numericStatistics(
   values: Float32Array,
@@ -201,8 +204,6 @@ export function prepareBatch(
     throw new TrainingInputError('no usable rows (every row misses the target or a feature)');
 
   // The validation split comes from a seeded shuffle, never from the file's tail.
-  const rng = new SeededRandom(config.seed);
-  const order = seededPermutation(kept.length, rng);
   const validRows =
     config.validationSplit > 0
       ? Math.min(kept.length - 1, Math.floor(kept.length * config.validationSplit))
@@ -210,10 +211,14 @@ export function prepareBatch(
   const trainRows = kept.length - validRows;
   // Each split keeps file order (the split itself is random): training without shuffling sees
   // rows in file order, and filling the matrix reads the columns sequentially, not at random.
-  order.subarray(0, trainRows).sort();
-  order.subarray(trainRows).sort();
-  const rowOrder = new Uint32Array(kept.length);
-  for (let i = 0; i < kept.length; i++) rowOrder[i] = kept[order[i]];
+  // Without a validation split that order is the file's (no permutation to draw and sort back).
+  const rowOrder = Uint32Array.from(kept);
+  if (validRows > 0) {
+    const order = seededPermutation(kept.length, new SeededRandom(config.seed));
+    order.subarray(0, trainRows).sort();
+    order.subarray(trainRows).sort();
+    for (let i = 0; i < kept.length; i++) rowOrder[i] = kept[order[i]];
+  }
 
   // Mean imputation uses training-split means.
   const imputed: Record<string, number> = {};
@@ -277,15 +282,26 @@ export function prepareBatch(
       ? [{ codes: f.column.codes, slotOfCode: f.slotOfCode!, at: offsets[index], width: f.width }]
       : [],
   );
-  for (let i = 0; i < kept.length; i++) {
+  // Numeric columns by blocks of rows: each column is read sequentially while the block's rows
+  // (32 KB) stay in cache between columns.
+  const blockRows = Math.max(1, Math.floor(FILL_BLOCK_BYTES / (4 * columns)));
+  for (let first = 0; first < kept.length; first += blockRows) {
+    const last = Math.min(kept.length, first + blockRows);
+    for (let k = 0; k < numericValues.length; k++) {
+      const values = numericValues[k];
+      const at = numericAt[k];
+      const fill = numericFill[k];
+      const mean = standardize ? means[at] : 0;
+      const scale = standardize ? inverse[at] : 1;
+      for (let i = first; i < last; i++) {
+        const v = values[rowOrder[i]];
+        x[i * columns + at] = ((v === v ? v : fill) - mean) * scale;
+      }
+    }
+  }
+  for (let i = 0; categorical.length > 0 && i < kept.length; i++) {
     const row = rowOrder[i];
     const base = i * columns;
-    for (let k = 0; k < numericValues.length; k++) {
-      const v = numericValues[k][row];
-      const at = numericAt[k];
-      const value = v === v ? v : numericFill[k];
-      x[base + at] = standardize ? (value - means[at]) * inverse[at] : value;
-    }
     for (let k = 0; k < categorical.length; k++) {
       const { codes, slotOfCode, at, width } = categorical[k];
       const code = codes[row];
