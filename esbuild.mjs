@@ -1,6 +1,6 @@
 // One build script, several bundles: extension host for Node and for the web, the webview (iife),
-// the CLI, the integration test suites, and the run-report JSON Schema. Type checking is separate
-// (`npm run typecheck`). `--watch` rebuilds on change; `--production` minifies and drops source maps.
+// the CLI, the integration test suites, and the JSON Schemas of the run and comparison reports. Type
+// checking is separate (`npm run typecheck`). `--watch` rebuilds on change; `--production` minifies and drops source maps.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -67,13 +67,13 @@ function copyStatic() {
   }
 }
 
-async function writeReportSchema() {
-  // The schema is generated from the same source as the report's TypeScript type.
+async function writeSchema(entry, exportName, outfile) {
+  // Each schema is generated from the same source as its report's TypeScript type.
   const out = await esbuild.build({ ...common, sourcemap: false, minify: false, platform: 'node', format: 'cjs',
-    entryPoints: ['src/core/report.ts'], write: false });
+    entryPoints: [entry], write: false });
   const mod = { exports: {} };
   new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, require);
-  fs.writeFileSync('dist/report.schema.json', JSON.stringify(mod.exports.reportJsonSchema, null, 2) + '\n');
+  fs.writeFileSync(outfile, JSON.stringify(mod.exports[exportName], null, 2) + '\n');
 }
 
 if (watch) {
@@ -83,6 +83,7 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   copyStatic();
-  await writeReportSchema();
+  await writeSchema('src/core/report.ts', 'reportJsonSchema', 'dist/report.schema.json');
+  await writeSchema('src/core/comparison.ts', 'comparisonJsonSchema', 'dist/comparison.schema.json');
   fs.chmodSync('dist/cli.js', 0o755);
 }
