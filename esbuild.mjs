@@ -43,7 +43,7 @@ const builds = [
   { ...common, platform: 'browser', format: 'cjs', external: ['vscode'], entryPoints: ['src/extension.web.ts'], outfile: 'dist/web/extension.js',
     define: { global: 'globalThis' } },
   // Webview UI
-  { ...common, platform: 'browser', format: 'iife', entryPoints: { main: 'webview/main.ts', inspector: 'webview/inspector/main.ts' }, outdir: 'dist/webview',
+  { ...common, platform: 'browser', format: 'iife', entryPoints: { main: 'webview/main.ts', inspector: 'webview/inspector/main.ts', compare: 'webview/compare/main.ts' }, outdir: 'dist/webview',
     loader: { '.css': 'css' } },
   // CLI
   // mainFields: tfjs' CommonJS entries are not listed in their `sideEffects`, so bundling them would

@@ -11,6 +11,8 @@ export interface ChartTheme {
   background: string;
   reference: string;
   roles: Record<SeriesRole, string>;
+  /** Distinct colours for overlaid runs (not red: that is the reference line's). */
+  palette: string[];
   fontFamily: string;
   fontSizePx: number;
   highContrast: boolean;
@@ -38,6 +40,9 @@ export function readTheme(element: HTMLElement): ChartTheme {
       epoch: v('--vscode-charts-purple', foreground),
       compare: muted,
     },
+    palette: ['blue', 'orange', 'green', 'purple', 'yellow'].map((name) =>
+      v(`--vscode-charts-${name}`, foreground),
+    ),
     fontFamily: v('--vscode-font-family', 'system-ui, sans-serif'),
     fontSizePx: Number.isFinite(size) && size > 0 ? size : 13,
     highContrast: document.body.classList.contains('vscode-high-contrast'),
