@@ -52,7 +52,7 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' } },
   // Integration suite for the web extension host (mocha's browser build, bundled)
   { ...common, platform: 'browser', format: 'cjs', external: ['vscode'], entryPoints: ['test/integration/web-index.ts'],
-    outfile: 'dist/test/web/index.js', define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' }, plugins: [integrationTestsPlugin] },
+    outfile: 'dist/test/web/index.js', define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false', 'process.env.INTEGRATION_GREP': JSON.stringify(process.env.INTEGRATION_GREP ?? '') }, plugins: [integrationTestsPlugin] },
   // Integration suite for the Node extension host (mocha required at run time)
   { ...common, platform: 'node', format: 'cjs', external: ['vscode', 'mocha'], entryPoints: { index: 'test/integration/node-index.ts', ...Object.fromEntries(integrationTests.map((f) => [f.replace(/\.ts$/, ''), `test/integration/${f}`])) },
     outdir: 'dist/test/node' },
