@@ -3,7 +3,13 @@
 // view. Compare Reports: two or more saved run reports overlaid in the same view, with their
 // configurations side by side.
 import * as vscode from 'vscode';
-import { buildComparison, configRows, type ComparisonReport, type RunMemory } from '../core/comparison';
+import {
+  buildComparison,
+  configRows,
+  runLabels,
+  type ComparisonReport,
+  type RunMemory,
+} from '../core/comparison';
 import { comparedRun, MAX_COMPARED_RUNS, type CompareShowMessage } from '../core/compareProtocol';
 import { validateReport, type RunReport } from '../core/report';
 import type { ExtensionServices } from '../extension';
@@ -234,12 +240,7 @@ export async function runCompareReportsCommand(
     const reports: RunReport[] = [];
     for (const uri of uris) reports.push(await readRunReport(uri));
 
-    const names = uris.map((u) =>
-      u.path
-        .split('/')
-        .pop()!
-        .replace(/\.json$/i, ''),
-    );
+    const names = runLabels(uris.map((u) => u.path.split('/').pop()!));
     const sameData = new Set(reports.map((r) => r.dataset.sha256)).size === 1;
     const allLinear = reports.every((r) => r.config.model === 'linear');
     const optimum =

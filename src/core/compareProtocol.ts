@@ -134,7 +134,7 @@ export function parseCompareHostMessage(value: unknown): Parsed<CompareHostMessa
 /** The loss curve to overlay: per-step points where the report has them, else whatever it has. */
 function curveOf(report: RunReport): ComparedRun['history'] {
   const steps = report.history.filter((p) => p.kind === 'step');
-  return (steps.length > 1 ? steps : report.history).map((p) => ({
+  return (steps.length > 0 ? steps : report.history).map((p) => ({
     samplesSeen: p.samplesSeen,
     elapsedMs: p.elapsedMs,
     loss: p.loss,

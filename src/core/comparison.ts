@@ -225,3 +225,23 @@ export function configRows(reports: readonly RunReport[]): ConfigRow[] {
 export function configDifferences(reports: readonly RunReport[]): ConfigRow[] {
   return configRows(reports).filter((row) => row.differs);
 }
+
+/**
+ * Short labels for the legend and the tables: `<time>-<mode>.json` (the names the extension and the
+ * CLI give) becomes "online 23:25:35.481", with the date where the runs are not all of one day.
+ * Other names are kept, less `.json`.
+ */
+export function runLabels(fileNames: string[]): string[] {
+  const parsed = fileNames.map((name) =>
+    /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})-(.+)\.json$/i.exec(name),
+  );
+  const days = new Set(parsed.flatMap((m) => (m ? [m[1]] : [])));
+  const labels = fileNames.map((name, i) => {
+    const m = parsed[i];
+    if (!m) return name.replace(/\.json$/i, '');
+    const time = `${m[2]}:${m[3]}:${m[4]}.${m[5]}`;
+    return `${m[6]} ${days.size > 1 ? `${m[1]} ` : ''}${time}`;
+  });
+  // two files can only shorten to the same label in odd cases: then the names say it best
+  return new Set(labels).size === labels.length ? labels : fileNames.map((n) => n.replace(/\.json$/i, ''));
+}

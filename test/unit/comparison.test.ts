@@ -7,6 +7,7 @@ import {
   comparisonJsonSchema,
   configDifferences,
   configRows,
+  runLabels,
   timeToOptimumMs,
   validateComparison,
 } from '../../src/core/comparison';
@@ -212,5 +213,25 @@ describe('configRows / configDifferences', () => {
       ],
     );
     assert.deepEqual(configDifferences([report(() => {}), report(() => {})]), []);
+  });
+});
+
+describe('runLabels', () => {
+  it('shortens report names to mode and time, with the date only where the days differ', () => {
+    assert.deepEqual(
+      runLabels(['2026-11-28T23-25-35-481-online.json', '2026-11-28T23-25-34-028-batch.json']),
+      ['online 23:25:35.481', 'batch 23:25:34.028'],
+    );
+    assert.deepEqual(
+      runLabels(['2026-11-28T23-25-35-481-online.json', '2026-11-29T01-02-03-004-batch-2.json']),
+      ['online 2026-11-28 23:25:35.481', 'batch-2 2026-11-29 01:02:03.004'],
+    );
+  });
+  it('keeps other names, and the full names when short labels would collide', () => {
+    assert.deepEqual(runLabels(['mine.json', '2026-11-28T23-25-35-481-online.json']), [
+      'mine',
+      'online 23:25:35.481',
+    ]);
+    assert.deepEqual(runLabels(['a/x.json', 'b/x.json'].map((p) => p.split('/').pop()!)), ['x', 'x']);
   });
 });

@@ -11,7 +11,10 @@ export interface ChartTheme {
   background: string;
   reference: string;
   roles: Record<SeriesRole, string>;
-  /** Distinct colours for overlaid runs (not red: that is the reference line's). */
+  /**
+   * Distinct colours for overlaid runs: not red (the reference line's) and not orange (in the
+   * default themes it is translucent, so it reads as brown on dark and peach on light).
+   */
   palette: string[];
   fontFamily: string;
   fontSizePx: number;
@@ -40,9 +43,7 @@ export function readTheme(element: HTMLElement): ChartTheme {
       epoch: v('--vscode-charts-purple', foreground),
       compare: muted,
     },
-    palette: ['blue', 'orange', 'green', 'purple', 'yellow'].map((name) =>
-      v(`--vscode-charts-${name}`, foreground),
-    ),
+    palette: ['blue', 'purple', 'green', 'yellow'].map((name) => v(`--vscode-charts-${name}`, foreground)),
     fontFamily: v('--vscode-font-family', 'system-ui, sans-serif'),
     fontSizePx: Number.isFinite(size) && size > 0 ? size : 13,
     highContrast: document.body.classList.contains('vscode-high-contrast'),

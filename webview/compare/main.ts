@@ -14,7 +14,9 @@ import { custom, el, formatCount, formatNumber } from '../dom';
 import { onHostMessage, postToHost } from './bridge';
 
 /** Colours the chart's run palette repeats (see chart/theme.ts); the CSS swatches follow it. */
-const PALETTE_SIZE = 5;
+const PALETTE_SIZE = 4;
+/** A run with this few loss points (one per chunk of an online pass, say) is drawn as dots. */
+const SPARSE_POINTS = 60;
 
 class CompareView {
   private readonly root = document.getElementById('app')!;
@@ -97,7 +99,8 @@ class CompareView {
     this.chart.clear();
     message.runs.forEach((run, i) => {
       const id = `run-${i}`;
-      this.chart.addSeries(id, run.label, 'train', { paletteIndex: i });
+      const role = run.history.length <= SPARSE_POINTS ? 'epoch' : 'train';
+      this.chart.addSeries(id, run.label, role, { paletteIndex: i });
       const h = run.history;
       this.chart.append(
         id,
@@ -183,10 +186,11 @@ class CompareView {
       cell.textContent = 'not written';
       return cell;
     }
+    // The file names are long timestamps: the full path is the link's tooltip and accessible name.
     const link = el('button', {
       className: 'link',
-      text: run.reportPath.split('/').pop() ?? run.reportPath,
-      attrs: { type: 'button', title: `Open ${run.reportPath}` },
+      text: 'Open',
+      attrs: { type: 'button', title: `Open ${run.reportPath}`, 'aria-label': `Open ${run.reportPath}` },
     });
     link.addEventListener('click', () => postToHost({ type: 'openReport', run: index }));
     cell.append(link);
