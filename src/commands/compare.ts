@@ -49,7 +49,8 @@ export async function runCompareCommand(
     const csvUri = await resolveCsvUri(uriArg, TITLE);
     if (!csvUri) return undefined;
 
-    const runBoth = () => trainBoth(services, csvUri, trainOptions, onlinePasses);
+    let cancelled = false;
+    const runBoth = () => trainBoth(services, csvUri, trainOptions, onlinePasses, () => cancelled);
     const runs = interactive
       ? await vscode.window.withProgress(
           {
@@ -57,8 +58,11 @@ export async function runCompareCommand(
             title: `CSV Trainer: comparing batch and online on ${vscode.workspace.asRelativePath(csvUri)}`,
             cancellable: true,
           },
-          (progress, token) => {
-            token.onCancellationRequested(() => TrainingPanel.active?.stop());
+          (_progress, token) => {
+            token.onCancellationRequested(() => {
+              cancelled = true;
+              TrainingPanel.active?.stop();
+            });
             return runBoth();
           },
         )
@@ -142,6 +146,7 @@ async function trainBoth(
   csvUri: vscode.Uri,
   options: TrainCommandOptions,
   onlinePasses: number,
+  cancelled: () => boolean,
 ): Promise<[RunOutcome, RunOutcome] | undefined> {
   const quiet = { interactive: false };
   const batch = await runTraining('batch', services, csvUri, {
@@ -149,7 +154,8 @@ async function trainBoth(
     validationSplit: options.validationSplit ?? 0,
     ...quiet,
   });
-  if (!batch) return undefined;
+  // Cancelled while batch trained: its (stopped) report is kept, online is not started.
+  if (!batch || cancelled()) return undefined;
   const { loss: _loss, ...config } = batch.report.config;
   const online = await runTraining('online', services, csvUri, {
     ...config,
