@@ -26,6 +26,7 @@ class CompareView {
   private readonly runsSection = el('section', { className: 'compare-section', id: 'runs' });
   private readonly configSection = el('section', { className: 'compare-section', id: 'config' });
   private readonly note = el('p', { className: 'report-path', id: 'comparison-path' });
+  private readonly chartNote = el('p', { className: 'muted chart-note', id: 'chart-note' });
   private chart!: LossChart;
 
   constructor() {
@@ -86,6 +87,7 @@ class CompareView {
       el('header', { className: 'header' }, el('div', {}, this.title, this.subtitle)),
       tools,
       this.chartHost,
+      this.chartNote,
       this.runsSection,
       this.note,
       this.configSection,
@@ -110,6 +112,15 @@ class CompareView {
       );
     });
     if (message.optimum) this.chart.setReferenceLine(message.optimum.loss, 'Least squares (closed form)');
+    // Say why a run shows as a few dots rather than a curve: its report holds only these points.
+    const sparse = message.runs.filter((run) => run.history.length <= SPARSE_POINTS);
+    this.chartNote.textContent = sparse
+      .map(
+        (run) =>
+          `${run.label}: ${run.history.length} loss ${run.history.length === 1 ? 'point' : 'points'} recorded (drawn as dots).`,
+      )
+      .join(' ');
+    this.chartNote.hidden = sparse.length === 0;
     this.runsSection.replaceChildren(
       el('h2', { text: 'Runs' }),
       this.runsTable(message.runs, message.optimum !== undefined),
