@@ -1,12 +1,13 @@
 // Compare Batch and Online: both modes on the same file, split and seed through the train commands'
 // own flow, both run reports written, then a comparison report that links them and the comparison
 // view. Compare Reports: two or more saved run reports overlaid in the same view, with their
-// configurations side by side.
+// configurations side by side; given one saved comparison report, it shows that comparison again.
 import * as vscode from 'vscode';
 import {
   buildComparison,
   configRows,
   runLabels,
+  validateComparison,
   type ComparisonReport,
   type RunMemory,
 } from '../core/comparison';
@@ -103,30 +104,7 @@ export async function runCompareCommand(
         : 'comparison not written (untrusted workspace)',
     );
 
-    const b = batch.report;
-    const showOptimum = b.config.model === 'linear' && comparison.optimum;
-    const message: CompareShowMessage = {
-      type: 'show',
-      title: `Batch vs online — ${b.dataset.path}`,
-      subtitle: `${b.dataset.target} ← ${b.dataset.features.join(', ')} · ${b.config.model} · learning rate ${b.config.learningRate} · seed ${b.config.seed} · batch: ${b.config.epochs} epochs of ${b.config.batchSize} · online: ${online.report.config.epochs} ${online.report.config.epochs === 1 ? 'pass' : 'passes'}`,
-      runs: linked.map((run, i) =>
-        comparedRun(
-          run.report,
-          run.report.mode,
-          [batch, online][i]!.reportUri
-            ? vscode.workspace.asRelativePath([batch, online][i]!.reportUri!)
-            : undefined,
-          run.memory,
-        ),
-      ),
-      ...(showOptimum ? { optimum: comparison.optimum } : {}),
-      config: configRows([b, online.report]),
-      ...(comparisonUri
-        ? { comparisonPath: vscode.workspace.asRelativePath(comparisonUri) }
-        : { note: 'This workspace is not trusted: no report was written.' }),
-    };
-    const panel = ComparePanel.create(services, `Compare: ${b.dataset.path.split('/').pop()}`);
-    await panel.show(message, [batch.reportUri, online.reportUri]);
+    await showComparison(services, comparison, [batch, online], comparisonUri);
     return { comparison, batch: batch.report, online: online.report };
   } catch (error) {
     const message = describeError(error);
@@ -134,6 +112,77 @@ export async function runCompareCommand(
     if (interactive) void vscode.window.showErrorMessage(`CSV Trainer: ${message}`);
     throw error instanceof UserInputError ? error : new Error(message);
   }
+}
+
+/**
+ * The comparison view for a comparison report and its runs (just trained, or read back from the
+ * files it links). `reportUri` absent: that run's report was not written.
+ */
+async function showComparison(
+  services: ExtensionServices,
+  comparison: ComparisonReport,
+  runs: { report: RunReport; reportUri?: vscode.Uri }[],
+  comparisonUri: vscode.Uri | undefined,
+): Promise<void> {
+  const reports = runs.map((r) => r.report);
+  const first = reports[0]!;
+  const batch = reports.find((r) => r.mode === 'batch');
+  const online = reports.find((r) => r.mode === 'online');
+  const modes =
+    batch && online
+      ? `batch: ${batch.config.epochs} epochs of ${batch.config.batchSize} · online: ${online.config.epochs} ${online.config.epochs === 1 ? 'pass' : 'passes'}`
+      : reports.map((r) => r.mode).join(', ');
+  const allLinear = reports.every((r) => r.config.model === 'linear');
+  const labels =
+    new Set(reports.map((r) => r.mode)).size === reports.length ? reports.map((r) => r.mode) : undefined;
+  const message: CompareShowMessage = {
+    type: 'show',
+    title: `${batch && online ? 'Batch vs online' : 'Comparison'} — ${comparison.dataset.path}`,
+    subtitle: `${first.dataset.target} ← ${first.dataset.features.join(', ')} · ${first.config.model} · learning rate ${first.config.learningRate} · seed ${first.config.seed} · ${modes}`,
+    runs: comparison.runs.map((entry, i) =>
+      comparedRun(
+        reports[i]!,
+        labels?.[i] ?? `${entry.mode} ${i + 1}`,
+        runs[i]!.reportUri ? vscode.workspace.asRelativePath(runs[i]!.reportUri!) : undefined,
+        {
+          ...(entry.peakRssBytes !== undefined ? { peakRssBytes: entry.peakRssBytes } : {}),
+          ...(entry.peakHeapBytes !== undefined ? { peakHeapBytes: entry.peakHeapBytes } : {}),
+          ...(entry.peakTensorBytes !== undefined ? { peakTensorBytes: entry.peakTensorBytes } : {}),
+          ...(entry.memoryNote ? { memoryNote: entry.memoryNote } : {}),
+        },
+      ),
+    ),
+    ...(allLinear && comparison.optimum ? { optimum: comparison.optimum } : {}),
+    config: configRows(reports),
+    ...(comparisonUri
+      ? { comparisonPath: vscode.workspace.asRelativePath(comparisonUri) }
+      : { note: 'This workspace is not trusted: no report was written.' }),
+  };
+  const panel = ComparePanel.create(services, `Compare: ${comparison.dataset.path.split('/').pop()}`);
+  await panel.show(
+    message,
+    runs.map((r) => r.reportUri),
+  );
+}
+
+/** A saved comparison report, shown again with the run reports it links. */
+async function openComparison(services: ExtensionServices, uri: vscode.Uri): Promise<RunReport[]> {
+  const shown = vscode.workspace.asRelativePath(uri);
+  const parsed = await readJsonFile(uri);
+  const problems = validateComparison(parsed);
+  if (problems.length)
+    throw new UserInputError(
+      `${shown}: not a CSV Trainer comparison report (${problems.slice(0, 2).join('; ')})`,
+    );
+  const comparison = parsed as ComparisonReport;
+  const runs: { report: RunReport; reportUri: vscode.Uri }[] = [];
+  for (const entry of comparison.runs) {
+    if (!entry.report) throw new UserInputError(`${shown}: its ${entry.mode} run has no report`);
+    const reportUri = vscode.Uri.joinPath(folderOf(uri), ...entry.report.split('/'));
+    runs.push({ report: await readRunReport(reportUri), reportUri });
+  }
+  await showComparison(services, comparison, runs, uri);
+  return runs.map((r) => r.report);
 }
 
 /**
@@ -174,16 +223,19 @@ async function trainBoth(
 
 const COMPARE_FILE = /-compare\.json$/i;
 
-async function readRunReport(uri: vscode.Uri): Promise<RunReport> {
-  const shown = vscode.workspace.asRelativePath(uri);
-  let parsed: unknown;
+async function readJsonFile(uri: vscode.Uri): Promise<unknown> {
   try {
-    parsed = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+    return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
   } catch (error) {
     throw new UserInputError(
-      `${shown}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`,
+      `${vscode.workspace.asRelativePath(uri)}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`,
     );
   }
+}
+
+async function readRunReport(uri: vscode.Uri): Promise<RunReport> {
+  const shown = vscode.workspace.asRelativePath(uri);
+  const parsed = await readJsonFile(uri);
   const problems = validateReport(parsed);
   if (problems.length)
     throw new UserInputError(`${shown}: not a CSV Trainer run report (${problems.slice(0, 2).join('; ')})`);
@@ -236,6 +288,9 @@ export async function runCompareReportsCommand(
 ): Promise<RunReport[] | undefined> {
   try {
     let uris = urisFromArguments(first, second);
+    // one saved comparison: its runs again, as they were compared
+    if (uris.length === 1 && COMPARE_FILE.test(uris[0]!.path))
+      return await openComparison(services, uris[0]!);
     if (uris.length < 2) uris = await pickReports(services, uris);
     if (uris.length === 0) return undefined;
     if (uris.length < 2) throw new UserInputError('Compare Reports needs two or more run reports');

@@ -153,6 +153,22 @@ suite('Compare', function () {
     );
   });
 
+  test('Compare Reports on a saved comparison shows it again with the run reports it links', async () => {
+    const { comparison, batch, online } = await compareOnce();
+    const name = (await listReports()).find((n) => n.endsWith('-compare.json'));
+    assert.ok(name);
+    const shown = (await vscode.commands.executeCommand(
+      'csvTrainer.compareReports',
+      vscode.Uri.joinPath(reportsFolder(), name),
+    )) as RunReport[];
+    assert.deepStrictEqual(shown, JSON.parse(JSON.stringify([batch, online])));
+    assert.strictEqual(comparison.runs.length, 2);
+    assert.ok(
+      tabLabels().includes('Compare: textbook.csv'),
+      `no comparison tab among ${tabLabels().join(', ')}`,
+    );
+  });
+
   test('Compare Reports refuses a file that is no run report, naming it', async () => {
     const { comparison } = await compareOnce();
     const good = vscode.Uri.joinPath(reportsFolder(), comparison.runs[0]!.report);
