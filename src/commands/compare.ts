@@ -26,6 +26,10 @@ export interface CompareCommandOptions extends TrainCommandOptions {
   onlinePasses?: number;
 }
 
+/**
+ * What Compare resolves with. In an untrusted workspace nothing is written: the comparison is still
+ * returned, its runs' `report` paths empty.
+ */
 export interface CompareResult {
   comparison: ComparisonReport;
   batch: RunReport;
