@@ -1,6 +1,6 @@
 // One build script, several bundles: extension host for Node and for the web, the webview (iife),
-// the CLI, the integration test suites, and the run-report JSON Schema. Type checking is separate
-// (`npm run typecheck`). `--watch` rebuilds on change; `--production` minifies and drops source maps.
+// the CLI, the integration test suites, and the JSON Schemas of the run and comparison reports. Type
+// checking is separate (`npm run typecheck`). `--watch` rebuilds on change; `--production` minifies and drops source maps.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,7 +43,7 @@ const builds = [
   { ...common, platform: 'browser', format: 'cjs', external: ['vscode'], entryPoints: ['src/extension.web.ts'], outfile: 'dist/web/extension.js',
     define: { global: 'globalThis' } },
   // Webview UI
-  { ...common, platform: 'browser', format: 'iife', entryPoints: { main: 'webview/main.ts', inspector: 'webview/inspector/main.ts' }, outdir: 'dist/webview',
+  { ...common, platform: 'browser', format: 'iife', entryPoints: { main: 'webview/main.ts', inspector: 'webview/inspector/main.ts', compare: 'webview/compare/main.ts' }, outdir: 'dist/webview',
     loader: { '.css': 'css' } },
   // CLI
   // mainFields: tfjs' CommonJS entries are not listed in their `sideEffects`, so bundling them would
@@ -54,7 +54,7 @@ const builds = [
   { ...common, platform: 'node', format: 'cjs', entryPoints: ['src/node/rowWorker.ts'], outfile: 'dist/rowWorker.js' },
   // Integration suite for the web extension host (mocha's browser build, bundled)
   { ...common, platform: 'browser', format: 'cjs', external: ['vscode'], entryPoints: ['test/integration/web-index.ts'],
-    outfile: 'dist/test/web/index.js', define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' }, plugins: [integrationTestsPlugin] },
+    outfile: 'dist/test/web/index.js', define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false', 'process.env.INTEGRATION_GREP': JSON.stringify(process.env.INTEGRATION_GREP ?? '') }, plugins: [integrationTestsPlugin] },
   // Integration suite for the Node extension host (mocha required at run time)
   { ...common, platform: 'node', format: 'cjs', external: ['vscode', 'mocha'], entryPoints: { index: 'test/integration/node-index.ts', ...Object.fromEntries(integrationTests.map((f) => [f.replace(/\.ts$/, ''), `test/integration/${f}`])) },
     outdir: 'dist/test/node' },
@@ -69,13 +69,13 @@ function copyStatic() {
   }
 }
 
-async function writeReportSchema() {
-  // The schema is generated from the same source as the report's TypeScript type.
+async function writeSchema(entry, exportName, outfile) {
+  // Each schema is generated from the same source as its report's TypeScript type.
   const out = await esbuild.build({ ...common, sourcemap: false, minify: false, platform: 'node', format: 'cjs',
-    entryPoints: ['src/core/report.ts'], write: false });
+    entryPoints: [entry], write: false });
   const mod = { exports: {} };
   new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, require);
-  fs.writeFileSync('dist/report.schema.json', JSON.stringify(mod.exports.reportJsonSchema, null, 2) + '\n');
+  fs.writeFileSync(outfile, JSON.stringify(mod.exports[exportName], null, 2) + '\n');
 }
 
 if (watch) {
@@ -85,6 +85,7 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   copyStatic();
-  await writeReportSchema();
+  await writeSchema('src/core/report.ts', 'reportJsonSchema', 'dist/report.schema.json');
+  await writeSchema('src/core/comparison.ts', 'comparisonJsonSchema', 'dist/comparison.schema.json');
   fs.chmodSync('dist/cli.js', 0o755);
 }

@@ -7,6 +7,8 @@ import { registerInspectFeatures } from './commands/inspect';
 import { runOpenReportCommand } from './commands/openReport';
 import { runPredictCommand } from './commands/predict';
 import { runRerunCommand } from './commands/rerun';
+import { runCompareCommand, runCompareReportsCommand, type CompareCommandOptions } from './commands/compare';
+import { ComparePanel } from './host/comparePanel';
 
 /** What every command and panel gets from activate(). */
 export type ExtensionServices = PanelServices & { workspaceState: vscode.Memento };
@@ -15,6 +17,8 @@ export type ExtensionServices = PanelServices & { workspaceState: vscode.Memento
 export interface CsvTrainerApi {
   /** The training panel that is active or was opened last. */
   activePanel(): { currentRunId: string | undefined; receive(raw: unknown): void } | undefined;
+  /** The comparison view that is active or was opened last. */
+  activeComparison(): { receive(raw: unknown): void; ignoredMessages: number } | undefined;
 }
 
 export function activateExtension(context: vscode.ExtensionContext, platform: HostPlatform): CsvTrainerApi {
@@ -49,6 +53,12 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ho
     vscode.commands.registerCommand('csvTrainer.rerun', (reportUri?: unknown, options?: unknown) =>
       runRerunCommand(services, reportUri, options),
     ),
+    vscode.commands.registerCommand('csvTrainer.compare', (uri?: unknown, options?: CompareCommandOptions) =>
+      runCompareCommand(services, uri, options),
+    ),
+    vscode.commands.registerCommand('csvTrainer.compareReports', (uri?: unknown, uris?: unknown) =>
+      runCompareReportsCommand(services, uri, uris),
+    ),
     vscode.window.registerWebviewPanelSerializer(TrainingPanel.viewType, {
       async deserializeWebviewPanel(panel, state: unknown) {
         const saved =
@@ -58,5 +68,5 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ho
     }),
   );
   registerInspectFeatures(context, services);
-  return { activePanel: () => TrainingPanel.active };
+  return { activePanel: () => TrainingPanel.active, activeComparison: () => ComparePanel.active };
 }

@@ -397,7 +397,14 @@ class TrainingView {
         features && target ? await run.trainBatch(features, target) : await run.trainOnline();
       if (this.run !== run) return;
       this.showResult(result, backend);
-      postToHost({ type: 'finished', runId: setup.runId, result, backend, peakBytes: run.peakBytes });
+      postToHost({
+        type: 'finished',
+        runId: setup.runId,
+        result,
+        backend,
+        peakBytes: run.peakBytes,
+        ...(run.peakHeapBytes !== undefined ? { peakHeapBytes: run.peakHeapBytes } : {}),
+      });
     } catch (error) {
       if (this.run !== run) return;
       const message = error instanceof Error ? error.message : String(error);

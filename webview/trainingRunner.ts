@@ -97,6 +97,8 @@ export class TrainingRun {
   private lastPost = 0;
   private samplesSeen = 0;
   peakBytes = 0;
+  /** Highest JS heap seen while training; undefined where the browser does not expose it. */
+  peakHeapBytes: number | undefined;
   readonly chunks: HostChunkStream;
 
   constructor(
@@ -145,6 +147,7 @@ export class TrainingRun {
         for (const p of points) this.pending.push(p);
         const bytes = tf.memory().numBytes;
         if (bytes > this.peakBytes) this.peakBytes = bytes;
+        this.sampleHeap();
         const now = performance.now();
         if (now - this.lastPost > 250) this.flushProgress(now);
       },
@@ -201,6 +204,18 @@ export class TrainingRun {
     this.callbacks.onBackend(info);
     postToHost({ type: 'backend', runId: this.setup.runId, backend: info });
     this.peakBytes = tf.memory().numBytes;
+    this.sampleHeap();
     return info;
+  }
+
+  /**
+   * performance.memory is Chromium's (VS Code's webviews run in it): the page's JS heap, coarse
+   * unless precise memory info is enabled. Elsewhere it is absent and so is the figure.
+   */
+  private sampleHeap(): void {
+    const heap = (performance as Performance & { memory?: { usedJSHeapSize?: number } }).memory
+      ?.usedJSHeapSize;
+    if (typeof heap === 'number' && Number.isFinite(heap) && heap > (this.peakHeapBytes ?? -1))
+      this.peakHeapBytes = heap;
   }
 }

@@ -3,6 +3,7 @@
 // by side. Exit codes as `train`: 0 done, 2 bad input (one line, nothing written), 3 a run diverged
 // (every report still written).
 import * as path from 'node:path';
+import { buildComparison, type ComparisonReport, type RunMemory } from '../core/comparison';
 import type { RunReport } from '../core/report';
 import type { LossPoint, TrainConfig } from '../core/training/index';
 import { writeReportAtomically } from '../node/reportWriter';
@@ -32,32 +33,7 @@ export const COMPARE_USAGE = `usage: csv-trainer compare FILE --target COL [--fe
 (--epochs and --batch-size drive the batch run; the online run reads the file --online-passes times)`;
 
 const DEFAULT_OUT_DIR = path.join('.csv-trainer', 'runs');
-/** "Within 1% of the optimum": the loss the curve must reach, relative to the closed-form loss. */
-const OPTIMUM_TOLERANCE = 0.01;
 const RSS_SAMPLE_MS = 50;
-
-export interface ComparisonRun {
-  mode: RunReport['mode'];
-  /** The run report, relative to the comparison report's folder. */
-  report: string;
-  status: RunReport['status'];
-  samplesPerSecond: number;
-  durationMs: number;
-  /** The process's resident set size, sampled while the run trained: the highest value seen. */
-  peakRssBytes: number;
-  metrics: { train: RunReport['metrics']['train'] };
-  timeToOptimumMs: number | null;
-  backend: RunReport['backend'];
-}
-
-export interface ComparisonReport {
-  schemaVersion: 1;
-  kind: 'comparison';
-  createdAt: string;
-  dataset: { path: string; sha256: string; rows: number };
-  runs: ComparisonRun[];
-  optimum?: { mse: number; loss: number };
-}
 
 export async function runCompare(args: string[], io: CliIo): Promise<number> {
   const { file, values, switches } = splitArguments(
@@ -96,7 +72,7 @@ export async function runCompare(args: string[], io: CliIo): Promise<number> {
     }
 
     const comparisonName = `${timestamp()}-compare.json`;
-    const entries: ComparisonRun[] = [];
+    const linked: { report: RunReport; reportPath: string; memory: RunMemory }[] = [];
     const shownPaths: string[] = [];
     for (const { report, peakRssBytes } of runs) {
       const { written, shown } = await writeRunReport(
@@ -105,21 +81,10 @@ export async function runCompare(args: string[], io: CliIo): Promise<number> {
         path.join(outDir, `${timestamp()}-${report.mode}.json`),
       );
       shownPaths.push(shown);
-      entries.push(
-        comparisonRun(report, path.relative(outDir, written).split(path.sep).join('/'), peakRssBytes),
-      );
+      const reportPath = path.relative(outDir, written).split(path.sep).join('/');
+      linked.push({ report, reportPath, memory: { peakRssBytes } });
     }
-    const [batch, online] = runs.map((r) => r.report);
-    // The online run solves the normal equations over every row; batch only over its training split.
-    const optimum = online.optimum ?? batch.optimum;
-    const comparison: ComparisonReport = {
-      schemaVersion: 1,
-      kind: 'comparison',
-      createdAt: new Date().toISOString(),
-      dataset: { path: batch.dataset.path, sha256: batch.dataset.sha256, rows: batch.dataset.rows },
-      runs: entries,
-      ...(optimum ? { optimum } : {}),
-    };
+    const comparison: ComparisonReport = buildComparison(linked);
     const comparisonPath = await writeReportAtomically(outDir, comparisonName, comparison, {
       workspaceRoot: io.cwd,
     });
@@ -171,27 +136,6 @@ function compareConfigs(
     batch: batch.config,
     online: online.config,
   };
-}
-
-function comparisonRun(report: RunReport, reportPath: string, peakRssBytes: number): ComparisonRun {
-  return {
-    mode: report.mode,
-    report: reportPath,
-    status: report.status,
-    samplesPerSecond: report.timing.samplesPerSecond,
-    durationMs: report.timing.durationMs,
-    peakRssBytes,
-    metrics: { train: report.metrics.train },
-    timeToOptimumMs: timeToOptimumMs(report.history, report.optimum),
-    backend: report.backend,
-  };
-}
-
-/** Training time of the first history point whose loss is within 1% of the closed-form loss. */
-export function timeToOptimumMs(history: RunReport['history'], optimum: RunReport['optimum']): number | null {
-  if (!optimum) return null;
-  const reached = history.find((point) => point.loss <= optimum.loss * (1 + OPTIMUM_TOLERANCE));
-  return reached ? reached.elapsedMs : null;
 }
 
 /**
@@ -246,7 +190,7 @@ function comparisonTable(
       run.status,
       ...metricCells,
       Math.round(run.samplesPerSecond).toLocaleString('en-US'),
-      `${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+      run.peakRssBytes === undefined ? '—' : `${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
       run.timeToOptimumMs === null ? '—' : `${(run.timeToOptimumMs / 1000).toFixed(3)} s`,
       run.backend.name,
       reportPaths[index],

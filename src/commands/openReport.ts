@@ -14,7 +14,10 @@ export async function pickReport(
   title = 'Open Run Report',
 ): Promise<vscode.Uri | undefined> {
   const folder = readSettings(undefined, 'batch').reportsFolder;
-  const files = await vscode.workspace.findFiles(`${folder.replace(/\/+$/, '')}/*.json`, undefined, 1000);
+  // Run reports only: comparison reports (`*-compare.json`) share the folder.
+  const files = (
+    await vscode.workspace.findFiles(`${folder.replace(/\/+$/, '')}/*.json`, undefined, 1000)
+  ).filter((uri) => !/-compare(-\d+)?\.json$/.test(uri.path));
   if (files.length === 0) {
     void vscode.window.showInformationMessage(`CSV Trainer: no run reports in ${folder} yet.`);
     return undefined;

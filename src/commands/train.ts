@@ -5,7 +5,7 @@ import { trainConfigCheck, type BackendPreference, type DatasetSummary } from '.
 import type { ModelType, TrainConfig, TrainingMode } from '../core/training/types';
 import { defaultFeatures, defaultTarget, sampleColumns, type ColumnSummary } from '../host/dataSource';
 import { readSettings } from '../host/settings';
-import { TrainingPanel, type PanelServices } from '../host/trainingPanel';
+import { TrainingPanel, type PanelServices, type RunOutcome } from '../host/trainingPanel';
 import type { RunReport } from '../core/report';
 import { describeError, UserInputError } from '../host/errors';
 
@@ -89,6 +89,16 @@ export async function runTrainCommand(
   uriArg: unknown,
   options: TrainCommandOptions | undefined,
 ): Promise<RunReport | undefined> {
+  return (await runTraining(mode, services, uriArg, options))?.report;
+}
+
+/** The train command's flow, resolving with all the panel knows of the run (Compare needs more than the report). */
+export async function runTraining(
+  mode: TrainingMode,
+  services: PanelServices & { workspaceState: vscode.Memento },
+  uriArg: unknown,
+  options: TrainCommandOptions | undefined,
+): Promise<RunOutcome | undefined> {
   const interactive = options?.interactive ?? true;
   try {
     if (options !== undefined && (typeof options !== 'object' || options === null))
@@ -176,7 +186,7 @@ export async function runTrainCommand(
       skipMalformedRows: settings.skipMalformedRows,
       interactive,
     });
-    return outcome?.report;
+    return outcome;
   } catch (error) {
     const message = describeError(error);
     services.log.error(message);

@@ -133,6 +133,8 @@ export interface FinishedMessage {
   backend: BackendInfo;
   /** Peak tfjs memory in bytes during the run, for the report. */
   peakBytes: number;
+  /** Peak JavaScript heap of the webview (performance.memory, Chromium only), when it can be read. */
+  peakHeapBytes?: number;
 }
 export interface FailedMessage {
   type: 'failed';
@@ -213,6 +215,7 @@ const webviewMessageChecks: { [K in WebviewToHost['type']]: Check } = {
     result: shape({ status: oneOf('completed', 'stopped', 'diverged', 'failed') }),
     backend: backendInfoCheck,
     peakBytes: num(0),
+    peakHeapBytes: optional(num(0)),
   }),
   failed: shape({ runId, message: str(2000) }),
   state: shape({ state: oneOf('running', 'paused', 'idle') }),

@@ -5,70 +5,20 @@
 // no unknown properties.
 import { lossName, type LossKind } from './training/task';
 import type { BackendSelection, LossPoint, TrainConfig, TrainResult } from './training/types';
-
-// ---- A tiny JSON-Schema builder that keeps the TypeScript type alongside ----
-
-interface JsonSchemaNode {
-  readonly type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean';
-  readonly description?: string;
-  readonly const?: string | number | boolean;
-  readonly enum?: readonly (string | number)[];
-  readonly properties?: Readonly<Record<string, JsonSchemaNode>>;
-  readonly required?: readonly string[];
-  readonly additionalProperties?: boolean | JsonSchemaNode;
-  readonly items?: JsonSchemaNode;
-  readonly maxItems?: number;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly exclusiveMinimum?: number;
-  readonly minLength?: number;
-  readonly pattern?: string;
-  readonly format?: string;
-  readonly anyOf?: readonly JsonSchemaNode[];
-}
-
-/** A schema node; `__type` is never set, it only carries the TS type of matching values. */
-type Schema<T> = JsonSchemaNode & { readonly __type?: T };
-type Infer<S> = S extends { readonly __type?: infer T } ? Exclude<T, undefined> : never;
-type Flatten<T> = { [K in keyof T]: T[K] } & {};
-type Shape = Record<string, Schema<unknown>>;
-
-const finite = (extra: Omit<JsonSchemaNode, 'type'> = {}): Schema<number> => ({ type: 'number', ...extra });
-const integer = (extra: Omit<JsonSchemaNode, 'type'> = {}): Schema<number> => ({ type: 'integer', ...extra });
-const text = (extra: Omit<JsonSchemaNode, 'type'> = {}): Schema<string> => ({ type: 'string', ...extra });
-const boolean = (): Schema<boolean> => ({ type: 'boolean' });
-const literal = <T extends string | number>(value: T): Schema<T> => ({ const: value });
-const oneOf = <T extends string>(values: readonly T[], description?: string): Schema<T> => ({
-  type: 'string',
-  enum: values,
-  ...(description ? { description } : {}),
-});
-const list = <S extends Schema<unknown>>(items: S, maxItems?: number): Schema<Infer<S>[]> => ({
-  type: 'array',
-  items,
-  ...(maxItems ? { maxItems } : {}),
-});
-const record = <S extends Schema<unknown>>(values: S): Schema<Record<string, Infer<S>>> => ({
-  type: 'object',
-  additionalProperties: values,
-});
-const either = <A extends Schema<unknown>, B extends Schema<unknown>>(
-  a: A,
-  b: B,
-): Schema<Infer<A> | Infer<B>> => ({ anyOf: [a, b] });
-function object<R extends Shape, O extends Shape = Record<never, never>>(
-  required: R,
-  optional?: O,
-  description?: string,
-): Schema<Flatten<{ [K in keyof R]: Infer<R[K]> } & { [K in keyof O]?: Infer<O[K]> }>> {
-  return {
-    type: 'object',
-    ...(description ? { description } : {}),
-    properties: { ...required, ...(optional ?? {}) },
-    required: Object.keys(required),
-    additionalProperties: false,
-  };
-}
+import {
+  boolean,
+  either,
+  finite,
+  integer,
+  list,
+  literal,
+  object,
+  oneOf,
+  record,
+  text,
+  validateAgainst,
+  type Infer,
+} from './jsonSchema';
 
 // ---- The report ----
 
@@ -84,14 +34,27 @@ const classificationMetrics = object(
   {},
   'Classification.',
 );
-const metrics = either(regressionMetrics, classificationMetrics);
+/** Shared with the comparison report, which quotes each run's metrics and backend. */
+export const metricsSchema = either(regressionMetrics, classificationMetrics);
+const metrics = metricsSchema;
+export const runStatusSchema = oneOf(['completed', 'stopped', 'diverged', 'failed'] as const);
+export const runModeSchema = oneOf(['batch', 'online'] as const);
+export const backendSchema = object(
+  { name: oneOf(['webgl', 'wasm', 'cpu'] as const), reason: text() },
+  { renderer: text() },
+);
+export const optimumSchema = object(
+  { mse: finite({ minimum: 0 }), loss: finite({ minimum: 0 }) },
+  {},
+  'Closed-form least squares on the same data (linear models).',
+);
 
 const runReportSchema = object(
   {
     schemaVersion: literal(1),
     tool: object({ name: text(), version: text() }),
-    status: oneOf(['completed', 'stopped', 'diverged', 'failed'] as const),
-    mode: oneOf(['batch', 'online'] as const),
+    status: runStatusSchema,
+    mode: runModeSchema,
     createdAt: text({ format: 'date-time', minLength: 1 }),
     dataset: object({
       path: text({ description: 'Workspace-relative path of the CSV.' }),
@@ -129,7 +92,7 @@ const runReportSchema = object(
         lrSchedule: oneOf(['constant', 'step', 'exponential'] as const),
       },
     ),
-    backend: object({ name: oneOf(['webgl', 'wasm', 'cpu'] as const), reason: text() }, { renderer: text() }),
+    backend: backendSchema,
     model: object(
       {
         type: oneOf(['linear', 'logistic', 'softmax', 'mlp'] as const),
@@ -179,11 +142,7 @@ const runReportSchema = object(
   },
   {
     message: text(),
-    optimum: object(
-      { mse: finite({ minimum: 0 }), loss: finite({ minimum: 0 }) },
-      {},
-      'Closed-form least squares on the same data (linear models).',
-    ),
+    optimum: optimumSchema,
   },
 );
 
@@ -200,91 +159,7 @@ export const reportJsonSchema = {
 
 /** Errors of `value` against the report schema (empty when valid). Strict: no unknown keys. */
 export function validateReport(value: unknown): string[] {
-  const errors: string[] = [];
-  check(runReportSchema, value, '$', errors);
-  return errors;
-}
-
-const MAX_ERRORS = 50;
-
-function check(schema: JsonSchemaNode, value: unknown, path: string, errors: string[]): void {
-  if (errors.length >= MAX_ERRORS) return;
-  if (schema.anyOf) {
-    const attempts = schema.anyOf.map((option) => {
-      const found: string[] = [];
-      check(option, value, path, found);
-      return found;
-    });
-    if (attempts.some((found) => found.length === 0)) return;
-    errors.push(...attempts.reduce((a, b) => (b.length < a.length ? b : a)));
-    return;
-  }
-  if (schema.const !== undefined && value !== schema.const)
-    errors.push(`${path}: must be ${JSON.stringify(schema.const)}`);
-  switch (schema.type) {
-    case 'object': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        errors.push(`${path}: must be an object`);
-        return;
-      }
-      const entries = value as Record<string, unknown>;
-      for (const key of schema.required ?? [])
-        if (!Object.prototype.hasOwnProperty.call(entries, key)) errors.push(`${path}: missing "${key}"`);
-      for (const key of Object.keys(entries)) {
-        const property =
-          schema.properties && Object.prototype.hasOwnProperty.call(schema.properties, key)
-            ? schema.properties[key]
-            : undefined;
-        const child = `${path}.${key}`;
-        if (property) check(property, entries[key], child, errors);
-        else if (typeof schema.additionalProperties === 'object')
-          check(schema.additionalProperties, entries[key], child, errors);
-        else errors.push(`${path}: unknown property "${key}"`);
-      }
-      return;
-    }
-    case 'array':
-      if (!Array.isArray(value)) {
-        errors.push(`${path}: must be an array`);
-        return;
-      }
-      if (schema.maxItems !== undefined && value.length > schema.maxItems)
-        errors.push(`${path}: more than ${schema.maxItems} items`);
-      if (schema.items) value.forEach((item, i) => check(schema.items!, item, `${path}[${i}]`, errors));
-      return;
-    case 'string':
-      if (typeof value !== 'string') errors.push(`${path}: must be a string`);
-      else {
-        if (schema.enum && !schema.enum.includes(value))
-          errors.push(`${path}: must be one of ${schema.enum.join(', ')}`);
-        if (schema.minLength !== undefined && value.length < schema.minLength)
-          errors.push(`${path}: too short`);
-        if (schema.pattern && !new RegExp(schema.pattern).test(value))
-          errors.push(`${path}: does not match ${schema.pattern}`);
-        if (schema.format === 'date-time' && Number.isNaN(Date.parse(value)))
-          errors.push(`${path}: not a date-time`);
-      }
-      return;
-    case 'number':
-    case 'integer':
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        errors.push(`${path}: must be a finite number`);
-        return;
-      }
-      if (schema.type === 'integer' && !Number.isInteger(value)) errors.push(`${path}: must be an integer`);
-      if (schema.minimum !== undefined && value < schema.minimum)
-        errors.push(`${path}: must be ≥ ${schema.minimum}`);
-      if (schema.maximum !== undefined && value > schema.maximum)
-        errors.push(`${path}: must be ≤ ${schema.maximum}`);
-      if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum)
-        errors.push(`${path}: must be > ${schema.exclusiveMinimum}`);
-      return;
-    case 'boolean':
-      if (typeof value !== 'boolean') errors.push(`${path}: must be a boolean`);
-      return;
-    default:
-      return;
-  }
+  return validateAgainst(runReportSchema, value);
 }
 
 // ---- Building ----

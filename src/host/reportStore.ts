@@ -1,8 +1,10 @@
 // Turns what the webview sent back into a run report: the host, not the webview, supplies the
 // dataset identity (path, sha256), timing and tool version; the whole report is validated against
 // the schema before anything is written, so a forged or broken result never lands on disk.
+// Comparison reports are written the same way, beside the run reports they link.
 import * as vscode from 'vscode';
 import { buildReport, validateReport, type RunReport } from '../core/report';
+import { validateComparison, type ComparisonReport } from '../core/comparison';
 import type { BackendInfo } from '../core/protocol';
 import type { TrainResult } from '../core/training/types';
 import type { HostPlatform } from './platform';
@@ -21,6 +23,21 @@ export class InvalidResultError extends Error {
     );
     this.name = 'InvalidResultError';
   }
+}
+
+/** The reports folder for a CSV: in its workspace folder (or the first), never above it. */
+function reportsFolderOf(
+  csvUri: vscode.Uri,
+  reportsFolder: string,
+): { root: vscode.Uri; folder: vscode.Uri } | undefined {
+  const root =
+    vscode.workspace.getWorkspaceFolder(csvUri)?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!root) return undefined;
+  const folder = vscode.Uri.joinPath(
+    root,
+    ...reportsFolder.split(/[\\/]+/).filter((p) => p && p !== '.' && p !== '..'),
+  );
+  return { root, folder };
 }
 
 function reportBaseName(createdAt: Date, mode: string): string {
@@ -71,13 +88,9 @@ export async function saveRunReport(args: {
     throw new InvalidResultError([`mode ${report.mode} is not the requested ${request.config.mode}`]);
   if (!args.write) return { report };
 
-  const root =
-    vscode.workspace.getWorkspaceFolder(csvUri)?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
-  if (!root) return { report };
-  const folder = vscode.Uri.joinPath(
-    root,
-    ...request.reportsFolder.split(/[\\/]+/).filter((p) => p && p !== '.' && p !== '..'),
-  );
+  const place = reportsFolderOf(csvUri, request.reportsFolder);
+  if (!place) return { report };
+  const { root, folder } = place;
   const uri = await platform.writeReport(
     folder,
     reportBaseName(createdAt, request.config.mode),
@@ -85,4 +98,41 @@ export async function saveRunReport(args: {
     root,
   );
   return { report, uri };
+}
+
+/**
+ * Writes a comparison report beside the run reports it links, atomically and never overwriting,
+ * after checking it against its schema. Resolves with its URI (undefined without a workspace).
+ */
+export async function saveComparisonReport(args: {
+  platform: HostPlatform;
+  csvUri: vscode.Uri;
+  reportsFolder: string;
+  comparison: ComparisonReport;
+}): Promise<vscode.Uri | undefined> {
+  const problems = validateComparison(args.comparison);
+  if (problems.length)
+    throw new Error(`the comparison report is not valid (${problems.slice(0, 3).join('; ')})`);
+  const place = reportsFolderOf(args.csvUri, args.reportsFolder);
+  if (!place) return undefined;
+  return args.platform.writeReport(
+    place.folder,
+    reportBaseName(new Date(args.comparison.createdAt), 'compare'),
+    args.comparison,
+    place.root,
+  );
+}
+
+/** `to` relative to the folder `from` (both in one workspace), with forward slashes. */
+export function relativeUriPath(from: vscode.Uri, to: vscode.Uri): string {
+  const a = from.path.split('/').filter(Boolean);
+  const b = to.path.split('/').filter(Boolean);
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  return [...a.slice(common).map(() => '..'), ...b.slice(common)].join('/');
+}
+
+/** The folder a report was written to. */
+export function folderOf(uri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(uri, '..');
 }

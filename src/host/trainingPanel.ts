@@ -44,6 +44,8 @@ export interface RunRequest {
 export interface RunOutcome {
   report: RunReport;
   reportUri?: vscode.Uri;
+  /** What the webview measured of its memory while the run trained (highest values seen). */
+  memory: { peakTensorBytes: number; peakHeapBytes?: number };
 }
 
 /** Saved by the webview (setState) and handed back by the serializer after a reload. */
@@ -347,7 +349,12 @@ export class TrainingPanel extends Disposable {
       }
       case 'finished':
         if (!run || message.runId !== run.id) return;
-        await this.finishRun(run, message.result, message.backend);
+        await this.finishRun(run, message.result, message.backend, {
+          peakTensorBytes: Math.round(message.peakBytes),
+          ...(message.peakHeapBytes !== undefined
+            ? { peakHeapBytes: Math.round(message.peakHeapBytes) }
+            : {}),
+        });
         return;
       case 'failed':
         if (!run || message.runId !== run.id) return;
@@ -361,7 +368,12 @@ export class TrainingPanel extends Disposable {
     }
   }
 
-  private async finishRun(run: ActiveRun, result: TrainResult, backend: BackendInfo): Promise<void> {
+  private async finishRun(
+    run: ActiveRun,
+    result: TrainResult,
+    backend: BackendInfo,
+    memory: RunOutcome['memory'],
+  ): Promise<void> {
     this.run = undefined;
     void run.feed?.close();
     this.services.runStatus.hide();
@@ -395,7 +407,7 @@ export class TrainingPanel extends Disposable {
       reportPath: uri ? vscode.workspace.asRelativePath(uri) : undefined,
       note: uri ? undefined : 'This workspace is not trusted: the report was not written.',
     });
-    run.resolve({ report, reportUri: uri });
+    run.resolve({ report, reportUri: uri, memory });
     if (run.request.interactive && uri) {
       const summary =
         report.status === 'diverged'

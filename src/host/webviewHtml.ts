@@ -19,6 +19,13 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
+/** Each view's stylesheets after the shared webview.css. */
+const VIEW_STYLES: Record<'main' | 'inspector' | 'compare', string[]> = {
+  main: ['chart.css'],
+  inspector: ['inspector.css'],
+  compare: ['chart.css', 'compare.css'],
+};
+
 /**
  * The one place the webview's HTML is built. Strict CSP: nothing but our nonce'd script and our
  * stylesheets; `wasm-unsafe-eval` only because the wasm backend is bundled (no `unsafe-eval`,
@@ -29,14 +36,15 @@ export function buildWebviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
   title: string,
-  view: 'main' | 'inspector',
+  view: 'main' | 'inspector' | 'compare',
 ): string {
   const nonce = makeNonce();
   const asset = (...path: string[]) =>
     webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   const csp = [
     `default-src 'none'`,
-    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
+    // the comparison view runs no tfjs: it does not get wasm either
+    `script-src 'nonce-${nonce}'${view === 'compare' ? '' : ` 'wasm-unsafe-eval'`}`,
     `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data:`,
@@ -50,7 +58,7 @@ export function buildWebviewHtml(
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="${asset('media', 'webview.css')}">
-<link rel="stylesheet" href="${asset('media', view === 'main' ? 'chart.css' : 'inspector.css')}">
+${VIEW_STYLES[view].map((css) => `<link rel="stylesheet" href="${asset('media', css)}">`).join('\n')}
 <title>${title.replace(/[<>&"]/g, '')}</title>
 </head>
 <body data-view="${view}">

@@ -4,7 +4,9 @@ import * as path from 'path';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000 });
+  // INTEGRATION_GREP runs only the tests whose titles match (a quicker check of one part)
+  const grep = process.env.INTEGRATION_GREP;
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, ...(grep ? { grep } : {}) });
   for (const file of fs
     .readdirSync(__dirname)
     .filter((f) => f.endsWith('.test.js'))

@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
+import { validateComparison } from '../../src/core/comparison';
 import { validateReport } from '../../src/core/report';
 
 interface Captured {
@@ -72,6 +73,7 @@ describe('csv-trainer compare', () => {
     const comparisonName = files.find((name) => name.endsWith('-compare.json'));
     assert.ok(comparisonName, `a comparison report among ${files.join(', ')}`);
     const comparison = JSON.parse(readFileSync(join(runsFolder(), comparisonName), 'utf8'));
+    assert.deepEqual(validateComparison(comparison), [], 'the comparison report validates');
     assert.equal(comparison.schemaVersion, 1);
     assert.equal(comparison.kind, 'comparison');
     assert.equal(comparison.dataset.path, 'textbook.csv');

@@ -31,6 +31,14 @@ import {
 
 export type { SeriesRole, XAxis, YScale };
 
+export interface SeriesOptions {
+  /**
+   * Colour from the theme's run palette instead of the role's colour: one per overlaid run. Past
+   * the palette's length the colours repeat, dashed.
+   */
+  paletteIndex?: number;
+}
+
 export interface LossChartOptions {
   title?: string;
   /** Initial EMA weight, 0..1 (default 0.6, TensorBoard's). */
@@ -39,6 +47,7 @@ export interface LossChartOptions {
 
 interface SeriesEntry {
   data: SeriesData;
+  paletteIndex: number | undefined;
   visible: boolean;
   item: HTMLLIElement;
   button: HTMLButtonElement;
@@ -176,11 +185,12 @@ export class LossChart {
   }
 
   /** Adds a curve, or relabels an existing one (its points are kept). */
-  addSeries(id: string, label: string, role: SeriesRole): void {
+  addSeries(id: string, label: string, role: SeriesRole, options: SeriesOptions = {}): void {
     const existing = this.series.get(id);
     if (existing) {
       existing.data.label = label;
       existing.data.role = role;
+      existing.paletteIndex = options.paletteIndex;
       existing.labelEl.textContent = label;
       this.paintSwatch(existing);
       this.scheduleDraw();
@@ -201,7 +211,16 @@ export class LossChart {
     button.append(swatch, labelEl, valueEl);
     item.append(button);
     this.legend.insertBefore(item, this.referenceItem);
-    const entry: SeriesEntry = { data, visible: true, item, button, swatch, labelEl, valueEl };
+    const entry: SeriesEntry = {
+      data,
+      paletteIndex: options.paletteIndex,
+      visible: true,
+      item,
+      button,
+      swatch,
+      labelEl,
+      valueEl,
+    };
     button.addEventListener('click', () => {
       entry.visible = !entry.visible;
       button.setAttribute('aria-pressed', String(entry.visible));
@@ -361,9 +380,23 @@ export class LossChart {
     this.scheduleDraw();
   }
 
+  private colourOf(entry: SeriesEntry): string {
+    const { palette, roles } = this.theme;
+    return entry.paletteIndex === undefined
+      ? roles[entry.data.role]
+      : palette[entry.paletteIndex % palette.length]!;
+  }
+
+  private isDashed(entry: SeriesEntry): boolean {
+    return (
+      entry.data.role === 'compare' ||
+      (entry.paletteIndex !== undefined && entry.paletteIndex >= this.theme.palette.length)
+    );
+  }
+
   private paintSwatch(entry: SeriesEntry): void {
-    entry.swatch.style.color = this.theme.roles[entry.data.role];
-    entry.swatch.classList.toggle('loss-chart__swatch--dashed', entry.data.role === 'compare');
+    entry.swatch.style.color = this.colourOf(entry);
+    entry.swatch.classList.toggle('loss-chart__swatch--dashed', this.isDashed(entry));
     const refSwatch = this.referenceItem.firstElementChild as HTMLElement | null;
     if (refSwatch) refSwatch.style.color = this.theme.reference;
   }
@@ -432,7 +465,7 @@ export class LossChart {
     const columnCount = Math.max(1, Math.round(rect.width * dpr));
     for (const role of ROLE_ORDER) {
       for (const entry of visible) {
-        if (entry.data.role === role) this.drawSeries(entry.data, x0, x1, columnCount, dpr, rect, xOf, yOf);
+        if (entry.data.role === role) this.drawSeries(entry, x0, x1, columnCount, dpr, rect, xOf, yOf);
       }
     }
     if (this.reference) this.drawReference(this.reference, rect, yOf, fontPx);
@@ -573,7 +606,7 @@ export class LossChart {
   }
 
   private drawSeries(
-    data: SeriesData,
+    entry: SeriesEntry,
     x0: number,
     x1: number,
     columnCount: number,
@@ -583,7 +616,8 @@ export class LossChart {
     yOf: (v: number) => number,
   ): void {
     const ctx = this.ctx;
-    const colour = this.theme.roles[data.role];
+    const { data } = entry;
+    const colour = this.colourOf(entry);
     const smoothed = !SPARSE_ROLES.has(data.role) && this.smoothing > 0;
     const xs = data.xs(this.xAxis);
     const base = {
@@ -595,7 +629,7 @@ export class LossChart {
       positiveOnly: this.yScale === 'log',
     };
     ctx.strokeStyle = colour;
-    ctx.setLineDash(data.role === 'compare' ? [6, 4] : []);
+    ctx.setLineDash(this.isDashed(entry) ? [6, 4] : []);
     const lineWidth = this.theme.highContrast ? 2 : 1.5;
 
     const raw = decimateToColumns({ ...base, ys: data.loss, pyramid: data.rawPyramid }, this.columns);

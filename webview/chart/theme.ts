@@ -11,6 +11,11 @@ export interface ChartTheme {
   background: string;
   reference: string;
   roles: Record<SeriesRole, string>;
+  /**
+   * Distinct colours for overlaid runs: not red (the reference line's) and not orange (in the
+   * default themes it is translucent, so it reads as brown on dark and peach on light).
+   */
+  palette: string[];
   fontFamily: string;
   fontSizePx: number;
   highContrast: boolean;
@@ -38,6 +43,7 @@ export function readTheme(element: HTMLElement): ChartTheme {
       epoch: v('--vscode-charts-purple', foreground),
       compare: muted,
     },
+    palette: ['blue', 'purple', 'green', 'yellow'].map((name) => v(`--vscode-charts-${name}`, foreground)),
     fontFamily: v('--vscode-font-family', 'system-ui, sans-serif'),
     fontSizePx: Number.isFinite(size) && size > 0 ? size : 13,
     highContrast: document.body.classList.contains('vscode-high-contrast'),
