@@ -160,7 +160,6 @@ export async function trainAndReport(
   });
   const progress = request.onProgress;
   const hash = new FileHash(absolute);
-  let workerHash: (() => Promise<string>) | undefined;
   const totalBytes = await fileSize(absolute);
   let rows = 0;
   let result: TrainResult;
@@ -179,15 +178,13 @@ export async function trainAndReport(
     const script = totalBytes >= WORKER_MIN_BYTES ? rowWorkerScript() : undefined;
     const open = () => {
       pass++;
-      if (script !== undefined) {
-        const rowsInWorker = workerRowChunks(script, absolute, requests, {
+      if (script !== undefined)
+        return workerRowChunks(script, absolute, requests, {
           chunkRows: ONLINE_CHUNK_ROWS,
           totalBytes,
-          hash: pass === 1,
+          // The file is hashed here while this thread waits for the reader thread's next rows.
+          onIdle: pass === 1 ? () => hash.step() : undefined,
         });
-        if (pass === 1) workerHash = rowsInWorker.sha256;
-        return rowsInWorker.chunks;
-      }
       const bytes = fileChunksSync(absolute);
       return readRowChunks(pass === 1 ? hash.hashing(bytes) : bytes, requests, {
         chunkRows: ONLINE_CHUNK_ROWS,
@@ -204,7 +201,7 @@ export async function trainAndReport(
     rows = result.rowsUsed + result.rowsSkipped;
   }
   progress?.([], true);
-  const sha256 = workerHash ? await workerHash() : hash.digest();
+  const sha256 = hash.digest();
 
   const report = buildReport({
     tool: { name: 'csv-trainer', version: packageJson.version },
@@ -489,12 +486,16 @@ function featureKindFor(profile: ColumnProfile, fail: (m: string) => never): Col
 // ---- Helpers ----
 
 /**
- * The file's sha256, from the bytes as they are read (no second read of the file); `digest` reads
- * whatever the reader did not reach (a run stopped early), so it is always of the whole file.
+ * The file's sha256: from the bytes as this thread reads them (`hashing`: no second read of the
+ * file), or a block at a time while this thread waits on the reader thread (`step`). `digest`
+ * reads whatever is left (a run stopped early), so it is always of the whole file.
  */
 class FileHash {
   private readonly hash = createHash('sha256');
+  private readonly block = new Uint8Array(1 << 20);
   private bytes = 0;
+  private descriptor: number | undefined;
+  private done = false;
 
   constructor(private readonly file: string) {}
 
@@ -506,18 +507,27 @@ class FileHash {
     }
   }
 
+  /** Hashes the next block; false once the whole file is in. */
+  step(): boolean {
+    if (this.done) return false;
+    this.descriptor ??= openSync(this.file, 'r');
+    const length = readSync(this.descriptor, this.block, 0, this.block.length, this.bytes);
+    if (length === 0) {
+      this.done = true;
+      closeSync(this.descriptor);
+      this.descriptor = undefined;
+      return false;
+    }
+    this.hash.update(this.block.subarray(0, length));
+    this.bytes += length;
+    return true;
+  }
+
   digest(): string {
-    const descriptor = openSync(this.file, 'r');
     try {
-      const block = new Uint8Array(1 << 20);
-      for (;;) {
-        const length = readSync(descriptor, block, 0, block.length, this.bytes);
-        if (length === 0) break;
-        this.hash.update(block.subarray(0, length));
-        this.bytes += length;
-      }
+      while (this.step());
     } finally {
-      closeSync(descriptor);
+      if (this.descriptor !== undefined) closeSync(this.descriptor);
     }
     return this.hash.digest('hex');
   }

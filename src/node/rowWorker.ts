@@ -1,13 +1,13 @@
-// Online rows parsed on a second thread. Reading, hashing and parsing a CSV cost about twice what
-// encoding and training on its rows does (CLI profile, 1M × 16: ~0.8 s against ~0.4 s), so the CLI
-// runs them in a worker thread and trains on the main one while the next chunks are parsed: the two
-// overlap and a run takes about as long as the parse alone. The chunks are the ones `readRowChunks`
+// Online rows parsed on a second thread. Reading and parsing a CSV cost about twice what encoding
+// and training on its rows does (CLI profile, 1M × 16: ~0.8 s against ~0.4 s), so the CLI parses
+// in a worker thread and trains on the main one while the next chunks are parsed: the two overlap
+// and a run takes about as long as the parse alone. The main thread's waits for the next chunk are
+// handed to `onIdle` (the CLI hashes the file there). The chunks are the ones `readRowChunks`
 // yields, moved (not copied) between threads; the worker parses at most WINDOW chunks ahead, so
 // memory stays bounded whatever the file size.
 //
 // This one file is both sides: imported, it exports `workerRowChunks`; bundled on its own
 // (dist/rowWorker.js, beside the CLI) it is the worker's script.
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -25,7 +25,6 @@ interface WorkerInput {
   requests: ColumnRequest[];
   chunkRows: number;
   totalBytes?: number;
-  hash: boolean;
 }
 
 type FromWorker =
@@ -39,18 +38,19 @@ type FromWorker =
       /** Per column, the categories added since the previous chunk. */
       newCategories: (string[] | null)[];
     }
-  | { kind: 'end'; sha256?: string }
+  | { kind: 'end' }
   | { kind: 'error'; code?: CsvErrorCode; message: string; line?: number; column?: number };
 
-type ToWorker = { kind: 'more' } | { kind: 'stop' };
+type ToWorker = { kind: 'more' };
 
-export interface WorkerRowChunks {
-  chunks: AsyncIterable<RowChunk>;
+export interface WorkerRowOptions {
+  chunkRows: number;
+  totalBytes?: number;
   /**
-   * The file's sha256 (when asked for): always of the whole file, also when the consumer stopped
-   * early (a diverged run); the worker then reads the rest without parsing it.
+   * Called while the next chunk is not there yet, until it returns false: a slice of other work
+   * (a few milliseconds) for the time this thread would otherwise wait.
    */
-  sha256(): Promise<string>;
+  onIdle?: () => boolean;
 }
 
 /** The worker's script, or undefined where it is not built (then parse on this thread). */
@@ -59,81 +59,68 @@ export function rowWorkerScript(): string | undefined {
   return candidates.find((file) => existsSync(file));
 }
 
-/** `readRowChunks` over a file, run in a worker thread. */
+/** `readRowChunks` over a file, run in a worker thread; the worker stops when the reader does. */
 export function workerRowChunks(
   script: string,
   file: string,
   requests: ColumnRequest[],
-  options: { chunkRows: number; totalBytes?: number; hash: boolean },
-): WorkerRowChunks {
-  const input: WorkerInput = { role: ROLE, path: file, requests, ...options };
-  let digest: Promise<string> | undefined;
+  options: WorkerRowOptions,
+): AsyncIterable<RowChunk> {
+  const input: WorkerInput = {
+    role: ROLE,
+    path: file,
+    requests,
+    chunkRows: options.chunkRows,
+    totalBytes: options.totalBytes,
+  };
   let started = false;
-  const chunks: AsyncIterable<RowChunk> = {
+  return {
     [Symbol.asyncIterator]: () => {
       if (started) throw new Error('the rows of a worker can be read once');
       started = true;
       // From the sources (unit tests under tsx) the worker needs tsx's loader too.
       const worker = script.endsWith('.ts')
-        ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, {
-            eval: true,
-            workerData: input,
-          })
+        ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true, workerData: input })
         : new Worker(script, { workerData: input });
       const queue: FromWorker[] = [];
       let wake: (() => void) | undefined;
       let failure: Error | undefined;
-      let finished = false;
       let exited = false;
-      let resolveDigest: (value: string) => void = () => {};
-      let rejectDigest: (error: Error) => void = () => {};
-      digest = new Promise<string>((resolve, reject) => {
-        resolveDigest = resolve;
-        rejectDigest = reject;
-      });
-      digest.catch(() => {}); // read by sha256(), if at all
-      const categories: (string[] | undefined)[] = requests.map((r) =>
-        r.kind === 'category' ? [] : undefined,
-      );
+      let idleWork = options.onIdle;
+      const categories: (string[] | undefined)[] = requests.map((r) => (r.kind === 'category' ? [] : undefined));
       worker.on('message', (message: FromWorker) => {
-        if (message.kind === 'end') {
-          finished = true;
-          if (message.sha256 !== undefined) resolveDigest(message.sha256);
-        }
         queue.push(message);
         wake?.();
       });
       worker.on('error', (error) => {
         failure = error;
-        rejectDigest(error);
         wake?.();
       });
       worker.on('exit', () => {
         exited = true;
-        if (!finished)
-          rejectDigest(failure ?? new Error('the CSV reader stopped before the end of the file'));
         wake?.();
       });
-      const next = async (): Promise<FromWorker | undefined> => {
-        while (queue.length === 0) {
-          if (failure) throw failure;
-          if (finished) return undefined;
-          if (exited) throw new Error('the CSV reader stopped before the end of the file');
-          await new Promise<void>((resolve) => (wake = resolve));
+      const arrived = () => queue.length > 0 || failure !== undefined || exited;
+      const nextMessage = async (): Promise<FromWorker> => {
+        while (!arrived()) {
+          if (idleWork && !idleWork()) idleWork = undefined;
+          // A message is only delivered between turns of the event loop: yield one after each slice.
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            if (idleWork) setImmediate(resolve);
+          });
           wake = undefined;
         }
-        return queue.shift();
+        const message = queue.shift();
+        if (message) return message;
+        throw failure ?? new Error('the CSV reader stopped before the end of the file');
       };
-      const stop = (): void => {
-        // Stopped early: the worker finishes the hash (reading only) and exits; without a hash to
-        // finish it exits at once.
-        if (!finished) worker.postMessage({ kind: 'stop' } satisfies ToWorker);
-        if (!options.hash) void worker.terminate();
-      };
+      const stop = (): void => void worker.terminate();
       return {
         async next(): Promise<IteratorResult<RowChunk>> {
-          const message = await next();
-          if (message === undefined || message.kind === 'end') {
+          const message = await nextMessage();
+          if (message.kind === 'end') {
+            stop();
             return { done: true, value: undefined };
           }
           if (message.kind === 'error') {
@@ -165,45 +152,27 @@ export function workerRowChunks(
       };
     },
   };
-  return {
-    chunks,
-    sha256: () => digest ?? Promise.reject(new Error('the rows were never read')),
-  };
 }
 
 // ---- The worker's side ----
 
 async function runWorker(input: WorkerInput, port: NonNullable<typeof parentPort>): Promise<void> {
-  const hash = input.hash ? createHash('sha256') : undefined;
   let credit = WINDOW;
-  let stopping = false;
   let wake: (() => void) | undefined;
   port.on('message', (message: ToWorker) => {
     if (message.kind === 'more') credit++;
-    else stopping = true;
     wake?.();
   });
-  const bytes = fileChunksSync(input.path)[Symbol.iterator]();
-  const hashed: Iterable<Uint8Array> = {
-    [Symbol.iterator]: () => ({
-      next() {
-        const step = bytes.next();
-        if (!step.done) hash?.update(step.value);
-        return step;
-      },
-    }),
-  };
   try {
     const sent = input.requests.map(() => 0);
-    for await (const chunk of readRowChunks(hashed, input.requests, {
+    for await (const chunk of readRowChunks(fileChunksSync(input.path), input.requests, {
       chunkRows: input.chunkRows,
       totalBytes: input.totalBytes,
     })) {
-      while (credit === 0 && !stopping) {
+      while (credit === 0) {
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
-      if (stopping) break;
       credit--;
       const newCategories = chunk.categories.map((list, c) => {
         if (!list || list.length === sent[c]) return null;
@@ -227,8 +196,7 @@ async function runWorker(input: WorkerInput, port: NonNullable<typeof parentPort
       };
       port.postMessage(message, [values.buffer as ArrayBuffer]);
     }
-    if (hash) for (let step = bytes.next(); !step.done; step = bytes.next()) hash.update(step.value);
-    port.postMessage({ kind: 'end', sha256: hash?.digest('hex') } satisfies FromWorker);
+    port.postMessage({ kind: 'end' } satisfies FromWorker);
   } catch (error) {
     const csv = error instanceof CsvError ? error : undefined;
     port.postMessage({
