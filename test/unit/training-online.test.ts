@@ -96,6 +96,18 @@ describe('online training', () => {
     });
   }
 
+  it('a file read as one chunk still draws a curve: about 16 loss points per chunk', async () => {
+    const result = await trainOnline(chunksOf(columns, 3000), layoutFor(5), settings);
+    const steps = result.history.filter((point) => point.kind === 'step');
+    assert.equal(steps.length, 16);
+    assert.equal(steps.at(-1)!.samplesSeen, 3000);
+    steps.forEach((point, i) => {
+      if (i > 0) assert.ok(point.samplesSeen > steps[i - 1].samplesSeen);
+      assert.ok(Number.isFinite(point.loss) && Number.isFinite(point.validationLoss!));
+    });
+    assert.ok(steps[0].loss > steps.at(-1)!.loss, 'the loss falls from the first step to the last');
+  });
+
   it('logistic: fused kernel equals the float64 reference', async () => {
     const rng = new SeededRandom(5);
     const x0 = new Float32Array(2000);

@@ -67,6 +67,10 @@ interface OnlineUpdater {
   dispose(): void;
 }
 
+/** Loss points per chunk of rows, and the fewest rows a point stands for (see trainOnline). */
+const STEPS_PER_CHUNK = 16;
+const MIN_STEP_ROWS = 64;
+
 export async function trainOnline(
   chunks: ChunkSource,
   layout: OnlineLayout,
@@ -94,6 +98,7 @@ export async function trainOnline(
   let rolling: Metrics | undefined;
   let nothingScored = false;
 
+  const stride = encoder.columns + 1;
   try {
     passes: for (let pass = 0; pass < passes; pass++) {
       if (pass === 1) encoder.freeze();
@@ -101,45 +106,51 @@ export async function trainOnline(
       const scoring = pass === 0;
       let passRows = 0;
       for await (const chunk of open()) {
-        const chunkStart = now();
+        const encodeStart = now();
         const encoded = encoder.encode(chunk, buffer);
         buffer = encoded.rows;
-        const before = updater.passLoss();
-        // The metrics before this chunk: a chunk that diverges leaves its rows' non-finite (or
-        // absurd) scores in the sums, so a diverged run reports the chunks before it.
-        const lastFinite = scoring
-          ? { progressive: updater.progressive(), rolling: updater.rolling(), seen: updater.samplesSeen() }
-          : undefined;
-        const healthy = encoded.count > 0 ? updater.learn(encoded.rows, encoded.count, scoring) : true;
-        trainingMs += now() - chunkStart;
+        trainingMs += now() - encodeStart;
         passRows += encoded.count;
-        if (encoded.count > 0) {
+        // A chunk is learned in steps, one loss point each, so that a small file (one chunk) still
+        // draws a curve: about STEPS_PER_CHUNK per chunk, of at least MIN_STEP_ROWS rows.
+        const stepRows = Math.max(MIN_STEP_ROWS, Math.ceil(encoded.count / STEPS_PER_CHUNK));
+        for (let first = 0; first < encoded.count; first += stepRows) {
+          const count = Math.min(stepRows, encoded.count - first);
+          const stepStart = now();
+          const before = updater.passLoss();
+          // The metrics before this step: a step that diverges leaves its rows' non-finite (or
+          // absurd) scores in the sums, so a diverged run reports the steps before it.
+          const lastFinite = scoring
+            ? { progressive: updater.progressive(), rolling: updater.rolling(), seen: updater.samplesSeen() }
+            : undefined;
+          const healthy = updater.learn(encoded.rows.subarray(first * stride), count, scoring);
+          trainingMs += now() - stepStart;
           const point: LossPoint = {
             samplesSeen: updater.samplesSeen(),
             elapsedMs: now() - started,
             epoch: pass,
-            loss: (updater.passLoss() - before) / encoded.count,
+            loss: (updater.passLoss() - before) / count,
             kind: 'step',
           };
           if (scoring) point.validationLoss = progressiveLoss(updater.progressive());
           history.push(point);
           hooks?.onProgress?.([point]);
-        }
-        if (!healthy) {
-          if (lastFinite) {
-            nothingScored = lastFinite.seen === 0;
-            progressive = lastFinite.progressive;
-            rolling = lastFinite.rolling;
+          if (!healthy) {
+            if (lastFinite) {
+              nothingScored = lastFinite.seen === 0;
+              progressive = lastFinite.progressive;
+              rolling = lastFinite.rolling;
+            }
+            status = 'diverged';
+            message = `diverged after ${updater.samplesSeen()} samples: ${DIVERGED_ADVICE}`;
+            break passes;
           }
-          status = 'diverged';
-          message = `diverged after ${updater.samplesSeen()} samples: ${DIVERGED_ADVICE}`;
-          break passes;
+          if (control.stopped) {
+            status = 'stopped';
+            break passes;
+          }
+          await control.breathe();
         }
-        if (control.stopped) {
-          status = 'stopped';
-          break passes;
-        }
-        await control.breathe();
       }
       if (pass === 0) progressive = updater.progressive();
       rolling = updater.rolling();
