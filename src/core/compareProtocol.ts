@@ -3,7 +3,20 @@
 // the host has already validated (run reports against their schema); it validates them again, which
 // catches protocol drift. The host trusts nothing from the view: a report is named by its index in
 // the host's own list, never by a path. Handshake: the view says `ready`, then the host posts.
-import { arrayOf, bool, int, isObject, num, oneOf, optional, shape, str, type Check } from './validate';
+import {
+  arrayOf,
+  bool,
+  int,
+  isObject,
+  num,
+  oneOf,
+  optional,
+  parseMessage,
+  shape,
+  str,
+  type Check,
+  type Parsed,
+} from './validate';
 import { timeToOptimumMs, type ComparisonRun, type RunMemory } from './comparison';
 import type { RunReport } from './report';
 
@@ -108,25 +121,14 @@ const viewMessageChecks: { [K in CompareViewMessage['type']]: Check } = {
   openReport: shape({ run: int(0, MAX_COMPARED_RUNS - 1) }),
 };
 
-type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
-
-function parseWith<T>(checks: Record<string, Check>, value: unknown): Parsed<T> {
-  if (!isObject(value) || typeof value.type !== 'string')
-    return { ok: false, error: 'message without a type' };
-  const check = Object.prototype.hasOwnProperty.call(checks, value.type) ? checks[value.type] : undefined;
-  if (!check) return { ok: false, error: `unknown message type "${value.type.slice(0, 40)}"` };
-  const error = check(value, value.type);
-  return error ? { ok: false, error } : { ok: true, message: value as unknown as T };
-}
-
 /** A message from the (untrusted) comparison view, typed, or why it was refused. */
 export function parseCompareViewMessage(value: unknown): Parsed<CompareViewMessage> {
-  return parseWith<CompareViewMessage>(viewMessageChecks, value);
+  return parseMessage<CompareViewMessage>(viewMessageChecks, value);
 }
 
 /** A message from the host, typed, or why it was refused. */
 export function parseCompareHostMessage(value: unknown): Parsed<CompareHostMessage> {
-  return parseWith<CompareHostMessage>(hostMessageChecks, value);
+  return parseMessage<CompareHostMessage>(hostMessageChecks, value);
 }
 
 // ---- building -------------------------------------------------------------------------------

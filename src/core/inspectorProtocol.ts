@@ -5,7 +5,19 @@
 // says `ready`, and only then does the host post.
 import type { CsvDialect, CsvProfile } from './csv/types';
 import type { TrainingMode } from './training/types';
-import { arrayOf, bool, int, isObject, num, oneOf, optional, shape, str, type Check } from './validate';
+import {
+  arrayOf,
+  bool,
+  int,
+  num,
+  oneOf,
+  optional,
+  parseMessage,
+  shape,
+  str,
+  type Check,
+  type Parsed,
+} from './validate';
 
 /** Most rows one `requestRows` may ask for: a screenful or two, never the file. */
 export const MAX_ROWS_PER_REQUEST = 500;
@@ -173,23 +185,12 @@ const webviewMessageChecks: { [K in InspectorWebviewMessage['type']]: Check } = 
   }),
 };
 
-type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
-
-function parseWith<T extends { type: string }>(checks: Record<string, Check>, value: unknown): Parsed<T> {
-  if (!isObject(value) || typeof value.type !== 'string')
-    return { ok: false, error: 'message without a type' };
-  const check = Object.prototype.hasOwnProperty.call(checks, value.type) ? checks[value.type] : undefined;
-  if (!check) return { ok: false, error: `unknown message type "${value.type.slice(0, 40)}"` };
-  const error = check(value, value.type);
-  return error ? { ok: false, error } : { ok: true, message: value as unknown as T };
-}
-
 /** A message from the (untrusted) webview, typed, or why it was refused. */
 export function parseInspectorWebviewMessage(value: unknown): Parsed<InspectorWebviewMessage> {
-  return parseWith<InspectorWebviewMessage>(webviewMessageChecks, value);
+  return parseMessage<InspectorWebviewMessage>(webviewMessageChecks, value);
 }
 
 /** A message from the host, typed, or why it was refused. */
 export function parseInspectorHostMessage(value: unknown): Parsed<InspectorHostMessage> {
-  return parseWith<InspectorHostMessage>(hostMessageChecks, value);
+  return parseMessage<InspectorHostMessage>(hostMessageChecks, value);
 }

@@ -4,7 +4,20 @@
 // the webview validates what the host sends too, which catches protocol drift early.
 import type { ColumnKind, LoadedColumn, RowChunk } from './csv/types';
 import type { BackendName, LossPoint, TrainConfig, TrainResult } from './training/types';
-import { arrayOf, bool, int, isObject, num, oneOf, optional, shape, str, type Check } from './validate';
+import {
+  arrayOf,
+  bool,
+  int,
+  isObject,
+  num,
+  oneOf,
+  optional,
+  parseMessage,
+  shape,
+  str,
+  type Check,
+  type Parsed,
+} from './validate';
 
 export type { Check } from './validate';
 
@@ -222,17 +235,8 @@ const webviewMessageChecks: { [K in WebviewToHost['type']]: Check } = {
 };
 
 /** Returns the message typed, or an error saying what is wrong with it. */
-export function parseWebviewMessage(
-  value: unknown,
-): { ok: true; message: WebviewToHost } | { ok: false; error: string } {
-  if (!isObject(value) || typeof value.type !== 'string')
-    return { ok: false, error: 'message without a type' };
-  const check = Object.prototype.hasOwnProperty.call(webviewMessageChecks, value.type)
-    ? webviewMessageChecks[value.type as WebviewToHost['type']]
-    : undefined;
-  if (!check) return { ok: false, error: `unknown message type "${value.type.slice(0, 40)}"` };
-  const error = check(value, value.type);
-  return error ? { ok: false, error } : { ok: true, message: value as unknown as WebviewToHost };
+export function parseWebviewMessage(value: unknown): Parsed<WebviewToHost> {
+  return parseMessage<WebviewToHost>(webviewMessageChecks, value);
 }
 
 const columnKinds = oneOf('numeric', 'category');
@@ -300,17 +304,8 @@ const hostMessageChecks: { [K in HostToWebview['type']]: Check } = {
   }),
 };
 
-export function parseHostMessage(
-  value: unknown,
-): { ok: true; message: HostToWebview } | { ok: false; error: string } {
-  if (!isObject(value) || typeof value.type !== 'string')
-    return { ok: false, error: 'message without a type' };
-  const check = Object.prototype.hasOwnProperty.call(hostMessageChecks, value.type)
-    ? hostMessageChecks[value.type as HostToWebview['type']]
-    : undefined;
-  if (!check) return { ok: false, error: `unknown message type "${value.type.slice(0, 40)}"` };
-  const error = check(value, value.type);
-  return error ? { ok: false, error } : { ok: true, message: value as unknown as HostToWebview };
+export function parseHostMessage(value: unknown): Parsed<HostToWebview> {
+  return parseMessage<HostToWebview>(hostMessageChecks, value);
 }
 
 /** Exhaustiveness guard for `switch (message.type)`. */

@@ -52,3 +52,15 @@ export const shape =
     }
     return undefined;
   };
+
+/** A message checked against one check per message type: typed, or why it was refused. */
+export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
+
+export function parseMessage<T>(checks: Readonly<Record<string, Check>>, value: unknown): Parsed<T> {
+  if (!isObject(value) || typeof value.type !== 'string')
+    return { ok: false, error: 'message without a type' };
+  const check = Object.prototype.hasOwnProperty.call(checks, value.type) ? checks[value.type] : undefined;
+  if (!check) return { ok: false, error: `unknown message type "${value.type.slice(0, 40)}"` };
+  const error = check(value, value.type);
+  return error ? { ok: false, error } : { ok: true, message: value as unknown as T };
+}

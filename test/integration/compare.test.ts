@@ -6,8 +6,7 @@ import * as vscode from 'vscode';
 import type { CsvTrainerApi } from '../../src/extension';
 import type { RunReport } from '../../src/core/report';
 import { validateComparison, type ComparisonReport } from '../../src/core/comparison';
-
-const REPORTS = '.csv-trainer/runs';
+import { REPORTS, listReports, readJson, waitFor, workspaceFolder } from './workspace';
 
 interface CompareResult {
   comparison: ComparisonReport;
@@ -15,40 +14,11 @@ interface CompareResult {
   online: RunReport;
 }
 
-const folder = () => {
-  const uri = vscode.workspace.workspaceFolders?.[0]?.uri;
-  assert.ok(uri, 'no workspace folder is open');
-  return uri;
-};
+const folder = workspaceFolder;
 const reportsFolder = () => vscode.Uri.joinPath(folder(), REPORTS);
-
-async function listReports(): Promise<string[]> {
-  try {
-    return (await vscode.workspace.fs.readDirectory(reportsFolder()))
-      .map(([name]) => name)
-      .filter((name) => name.endsWith('.json'))
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
-async function readJson(uri: vscode.Uri): Promise<unknown> {
-  return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
-}
 
 function tabLabels(): string[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
-}
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const textbook = () => vscode.Uri.joinPath(folder(), 'textbook.csv');

@@ -4,28 +4,9 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../src/core/report';
+import { REPORTS, listReports, readText as text, workspaceFolder } from './workspace';
 
-const REPORTS = '.csv-trainer/runs';
 const DATA = 'reports-test.csv';
-
-function workspaceFolder(): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  assert.ok(folder, 'no workspace folder is open');
-  return folder;
-}
-
-async function listReports(): Promise<string[]> {
-  try {
-    const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(workspaceFolder(), REPORTS));
-    return entries.filter(([name]) => name.endsWith('.json')).map(([name]) => name);
-  } catch {
-    return [];
-  }
-}
-
-async function text(uri: vscode.Uri): Promise<string> {
-  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-}
 
 suite('Run reports: re-run and predict', function () {
   this.timeout(180_000);

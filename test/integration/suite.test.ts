@@ -4,26 +4,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { CsvTrainerApi } from '../../src/extension';
 import type { RunReport } from '../../src/core/report';
-
-const REPORTS = '.csv-trainer/runs';
-
-function workspaceFolder(): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  assert.ok(folder, 'no workspace folder is open');
-  return folder;
-}
-
-async function listReports(): Promise<string[]> {
-  try {
-    const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(workspaceFolder(), REPORTS));
-    return entries
-      .filter(([name]) => name.endsWith('.json'))
-      .map(([name]) => name)
-      .sort();
-  } catch {
-    return [];
-  }
-}
+import { REPORTS, listReports, waitFor, workspaceFolder } from './workspace';
 
 async function readReport(name: string): Promise<RunReport> {
   const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceFolder(), REPORTS, name));
@@ -303,13 +284,3 @@ suite('CSV Trainer commands', function () {
     assert.deepStrictEqual(await listReports(), before);
   });
 });
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

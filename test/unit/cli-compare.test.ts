@@ -5,15 +5,9 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/main';
+import { runCliIn } from './cliHarness';
 import { validateComparison } from '../../src/core/comparison';
 import { validateReport } from '../../src/core/report';
-
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** Ordinary least squares for y = a + b·x, straight from the CSV: the floor both runs should reach. */
 function closedForm(csv: string): { bias: number; slope: number } {
@@ -33,17 +27,7 @@ function closedForm(csv: string): { bias: number; slope: number } {
 describe('csv-trainer compare', () => {
   let cwd: string;
   const runsFolder = () => join(cwd, '.csv-trainer', 'runs');
-  const run = async (...args: string[]): Promise<Captured> => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(['compare', ...args], {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      stderrIsTTY: false,
-      cwd,
-    });
-    return { code, stdout, stderr };
-  };
+  const run = (...args: string[]) => runCliIn(cwd, ['compare', ...args]);
   const textbookArgs = [
     'textbook.csv',
     '--target',

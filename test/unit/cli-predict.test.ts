@@ -6,22 +6,12 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/main';
+import { runCliIn } from './cliHarness';
 import type { RunReport } from '../../src/core/report';
 
 describe('csv-trainer predict', () => {
   let cwd: string;
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      stderrIsTTY: false,
-      cwd,
-    });
-    return { code, stdout, stderr };
-  };
+  const run = (...argv: string[]) => runCliIn(cwd, argv);
   const train = async (...args: string[]): Promise<RunReport> => {
     const result = await run('train', ...args, '--out', 'run.json', '--quiet', '--backend', 'cpu');
     assert.equal(result.code, 0, result.stderr);

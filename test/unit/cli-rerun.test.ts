@@ -13,23 +13,32 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/main';
+import { runCliIn } from './cliHarness';
 import type { RunReport } from '../../src/core/report';
 
 describe('csv-trainer rerun', () => {
   let cwd: string;
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      stderrIsTTY: false,
-      cwd,
-    });
-    return { code, stdout, stderr };
-  };
+  const run = (...argv: string[]) => runCliIn(cwd, argv);
   const read = (file: string): RunReport => JSON.parse(readFileSync(join(cwd, file), 'utf8'));
+  /** A short logistic run on purchases.csv, its report in first.json. */
+  const trainFirst = async () => {
+    const result = await run(
+      'train',
+      'purchases.csv',
+      '--target',
+      'purchased',
+      '--model',
+      'logistic',
+      '--mode',
+      'batch',
+      '--epochs',
+      '2',
+      '--out',
+      'first.json',
+      '--quiet',
+    );
+    assert.equal(result.code, 0, result.stderr);
+  };
   const reports = () =>
     existsSync(join(cwd, '.csv-trainer', 'runs')) ? readdirSync(join(cwd, '.csv-trainer', 'runs')) : [];
 
@@ -117,26 +126,7 @@ describe('csv-trainer rerun', () => {
   });
 
   it('exit 2, nothing written: the dataset changed since the run', async () => {
-    assert.equal(
-      (
-        await run(
-          'train',
-          'purchases.csv',
-          '--target',
-          'purchased',
-          '--model',
-          'logistic',
-          '--mode',
-          'batch',
-          '--epochs',
-          '2',
-          '--out',
-          'first.json',
-          '--quiet',
-        )
-      ).code,
-      0,
-    );
+    await trainFirst();
     appendFileSync(join(cwd, 'purchases.csv'), '30,40,2,1.5,mobile,1\n');
     const before = readdirSync(cwd).sort();
     const result = await run('rerun', 'first.json');
@@ -150,26 +140,7 @@ describe('csv-trainer rerun', () => {
   });
 
   it('exit 2: the dataset is gone; an unknown option', async () => {
-    assert.equal(
-      (
-        await run(
-          'train',
-          'purchases.csv',
-          '--target',
-          'purchased',
-          '--model',
-          'logistic',
-          '--mode',
-          'batch',
-          '--epochs',
-          '2',
-          '--out',
-          'first.json',
-          '--quiet',
-        )
-      ).code,
-      0,
-    );
+    await trainFirst();
     rmSync(join(cwd, 'purchases.csv'));
     const gone = await run('rerun', 'first.json');
     assert.equal(gone.code, 2);

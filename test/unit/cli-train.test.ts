@@ -15,28 +15,12 @@ import {
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/main';
+import { runCliIn } from './cliHarness';
 import { validateReport } from '../../src/core/report';
-
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('csv-trainer train', () => {
   let cwd: string;
-  const run = async (...args: string[]): Promise<Captured> => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(['train', ...args], {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      stderrIsTTY: false,
-      cwd,
-    });
-    return { code, stdout, stderr };
-  };
+  const run = (...args: string[]) => runCliIn(cwd, ['train', ...args]);
   const reports = () =>
     existsSync(join(cwd, '.csv-trainer', 'runs')) ? readdirSync(join(cwd, '.csv-trainer', 'runs')) : [];
 
