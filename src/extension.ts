@@ -7,7 +7,12 @@ import { registerInspectFeatures } from './commands/inspect';
 import { runOpenReportCommand } from './commands/openReport';
 import { runPredictCommand } from './commands/predict';
 import { runRerunCommand } from './commands/rerun';
-import { runCompareCommand, runCompareReportsCommand, type CompareCommandOptions } from './commands/compare';
+import {
+  restoreComparisonPanel,
+  runCompareCommand,
+  runCompareReportsCommand,
+  type CompareCommandOptions,
+} from './commands/compare';
 import { ComparePanel } from './host/comparePanel';
 
 /** What every command and panel gets from activate(). */
@@ -59,6 +64,13 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ho
     vscode.commands.registerCommand('csvTrainer.compareReports', (uri?: unknown, uris?: unknown) =>
       runCompareReportsCommand(services, uri, uris),
     ),
+    vscode.window.registerWebviewPanelSerializer(ComparePanel.viewType, {
+      // Not awaited: the view is shown again once it says it is ready, which it can only do after
+      // the deserializer has returned (awaiting that here deadlocks the restore).
+      async deserializeWebviewPanel(panel, state: unknown) {
+        void restoreComparisonPanel(services, panel, state);
+      },
+    }),
     vscode.window.registerWebviewPanelSerializer(TrainingPanel.viewType, {
       async deserializeWebviewPanel(panel, state: unknown) {
         const saved =

@@ -6,19 +6,21 @@ import * as vscode from 'vscode';
 import {
   buildComparison,
   configRows,
+  isPlainRelativePath,
   runLabels,
   validateComparison,
   type ComparisonReport,
   type RunMemory,
 } from '../core/comparison';
 import { comparedRun, MAX_COMPARED_RUNS, type CompareShowMessage } from '../core/compareProtocol';
-import { validateReport, type RunReport } from '../core/report';
+import type { RunReport } from '../core/report';
 import type { ExtensionServices } from '../extension';
 import { ComparePanel } from '../host/comparePanel';
 import { describeError, UserInputError } from '../host/errors';
 import { folderOf, relativeUriPath, saveComparisonReport } from '../host/reportStore';
 import { readSettings } from '../host/settings';
 import { TrainingPanel, type RunOutcome } from '../host/trainingPanel';
+import { readJsonFile, readRunReport } from './openReport';
 import { resolveCsvUri, runTraining, type TrainCommandOptions } from './train';
 
 /** The train options, plus how many times the online run reads the file (once by default). */
@@ -127,6 +129,7 @@ async function showComparison(
   comparison: ComparisonReport,
   runs: { report: RunReport; reportUri?: vscode.Uri }[],
   comparisonUri: vscode.Uri | undefined,
+  revived?: ComparePanel,
 ): Promise<void> {
   const reports = runs.map((r) => r.report);
   const first = reports[0]!;
@@ -159,10 +162,14 @@ async function showComparison(
     ...(allLinear && comparison.optimum ? { optimum: comparison.optimum } : {}),
     config: configRows(reports),
     ...(comparisonUri
-      ? { comparisonPath: vscode.workspace.asRelativePath(comparisonUri) }
+      ? {
+          comparisonPath: vscode.workspace.asRelativePath(comparisonUri),
+          restore: [vscode.workspace.asRelativePath(comparisonUri, false)],
+        }
       : { note: 'This workspace is not trusted: no report was written.' }),
   };
-  const panel = ComparePanel.create(services, `Compare: ${comparison.dataset.path.split('/').pop()}`);
+  const panel =
+    revived ?? ComparePanel.create(services, `Compare: ${comparison.dataset.path.split('/').pop()}`);
   await panel.show(
     message,
     runs.map((r) => r.reportUri),
@@ -170,7 +177,11 @@ async function showComparison(
 }
 
 /** A saved comparison report, shown again with the run reports it links. */
-async function openComparison(services: ExtensionServices, uri: vscode.Uri): Promise<RunReport[]> {
+async function openComparison(
+  services: ExtensionServices,
+  uri: vscode.Uri,
+  revived?: ComparePanel,
+): Promise<RunReport[]> {
   const shown = vscode.workspace.asRelativePath(uri);
   const parsed = await readJsonFile(uri);
   const problems = validateComparison(parsed);
@@ -182,11 +193,51 @@ async function openComparison(services: ExtensionServices, uri: vscode.Uri): Pro
   const runs: { report: RunReport; reportUri: vscode.Uri }[] = [];
   for (const entry of comparison.runs) {
     if (!entry.report) throw new UserInputError(`${shown}: its ${entry.mode} run has no report`);
+    // Beside the comparison report: a link that climbs out of its folder is not followed.
+    if (!isPlainRelativePath(entry.report))
+      throw new UserInputError(`${shown}: its ${entry.mode} run links "${entry.report}", outside its folder`);
     const reportUri = vscode.Uri.joinPath(folderOf(uri), ...entry.report.split('/'));
     runs.push({ report: await readRunReport(reportUri), reportUri });
   }
-  await showComparison(services, comparison, runs, uri);
+  await showComparison(services, comparison, runs, uri, revived);
   return runs.map((r) => r.report);
+}
+
+/**
+ * A comparison view brought back by a window reload: the report files it was made from (kept in
+ * the view's state, so untrusted: checked here) are read and checked again and shown anew. A view
+ * that cannot be shown again closes, saying why.
+ */
+export async function restoreComparisonPanel(
+  services: ExtensionServices,
+  webviewPanel: vscode.WebviewPanel,
+  state: unknown,
+): Promise<void> {
+  const panel = ComparePanel.revive(webviewPanel, services);
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const saved =
+    typeof state === 'object' && state !== null ? (state as { restore?: unknown }).restore : undefined;
+  const paths =
+    Array.isArray(saved) &&
+    saved.length > 0 &&
+    saved.length <= MAX_COMPARED_RUNS &&
+    saved.every((p): p is string => typeof p === 'string' && isPlainRelativePath(p) && p.endsWith('.json'))
+      ? saved
+      : undefined;
+  try {
+    if (!folder || !paths) throw new UserInputError('its saved state names no report files');
+    const uris = paths.map((p) => vscode.Uri.joinPath(folder, ...p.split('/')));
+    if (uris.length === 1 && COMPARE_FILE.test(uris[0]!.path))
+      await openComparison(services, uris[0]!, panel);
+    else await compareReports(services, uris, panel);
+  } catch (error) {
+    const message = describeError(error);
+    services.log.warn(`a comparison view was not shown again after the reload: ${message}`);
+    void vscode.window.showWarningMessage(
+      `CSV Trainer: a comparison view could not be shown again: ${message}`,
+    );
+    panel.dispose();
+  }
 }
 
 /**
@@ -226,25 +277,6 @@ async function trainBoth(
 // ---- Compare Reports ----
 
 const COMPARE_FILE = /-compare\.json$/i;
-
-async function readJsonFile(uri: vscode.Uri): Promise<unknown> {
-  try {
-    return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
-  } catch (error) {
-    throw new UserInputError(
-      `${vscode.workspace.asRelativePath(uri)}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`,
-    );
-  }
-}
-
-async function readRunReport(uri: vscode.Uri): Promise<RunReport> {
-  const shown = vscode.workspace.asRelativePath(uri);
-  const parsed = await readJsonFile(uri);
-  const problems = validateReport(parsed);
-  if (problems.length)
-    throw new UserInputError(`${shown}: not a CSV Trainer run report (${problems.slice(0, 2).join('; ')})`);
-  return parsed as RunReport;
-}
 
 async function pickReports(services: ExtensionServices, preselected: vscode.Uri[]): Promise<vscode.Uri[]> {
   const folder = readSettings(undefined, 'batch').reportsFolder.replace(/\/+$/, '');
@@ -302,38 +334,48 @@ export async function runCompareReportsCommand(
       throw new UserInputError(
         `Compare Reports shows at most ${MAX_COMPARED_RUNS} reports; ${uris.length} were picked`,
       );
-    const reports: RunReport[] = [];
-    for (const uri of uris) reports.push(await readRunReport(uri));
-
-    const names = runLabels(uris.map((u) => u.path.split('/').pop()!));
-    const sameData = new Set(reports.map((r) => r.dataset.sha256)).size === 1;
-    const allLinear = reports.every((r) => r.config.model === 'linear');
-    const optimum =
-      sameData && allLinear
-        ? (reports.find((r) => r.mode === 'online' && r.optimum) ?? reports.find((r) => r.optimum))?.optimum
-        : undefined;
-    const datasets = [...new Set(reports.map((r) => r.dataset.path))];
-    const message: CompareShowMessage = {
-      type: 'show',
-      title: `${reports.length} run reports`,
-      subtitle: sameData
-        ? `${datasets[0]} · ${reports[0]!.dataset.target} ← ${reports[0]!.dataset.features.join(', ')}`
-        : `different data: ${datasets.join(', ')}${datasets.length === 1 ? ' (the file changed between runs)' : ''}`,
-      runs: reports.map((report, i) =>
-        comparedRun(report, names[i]!, vscode.workspace.asRelativePath(uris[i]!), {
-          memoryNote: 'run reports do not record memory; Compare Batch and Online measures it',
-        }),
-      ),
-      ...(optimum ? { optimum } : {}),
-      config: configRows(reports),
-    };
-    const panel = ComparePanel.create(services, `Compare ${reports.length} reports`);
-    await panel.show(message, uris);
-    return reports;
+    return await compareReports(services, uris);
   } catch (error) {
     const message = describeError(error);
     services.log.error(message);
     void vscode.window.showErrorMessage(`CSV Trainer: ${message}`);
     throw error instanceof UserInputError ? error : new Error(message);
   }
+}
+
+/** Two or more run reports read, checked and overlaid in a comparison view (a new one, or `revived`). */
+async function compareReports(
+  services: ExtensionServices,
+  uris: vscode.Uri[],
+  revived?: ComparePanel,
+): Promise<RunReport[]> {
+  const reports: RunReport[] = [];
+  for (const uri of uris) reports.push(await readRunReport(uri));
+
+  const names = runLabels(uris.map((u) => u.path.split('/').pop()!));
+  const sameData = new Set(reports.map((r) => r.dataset.sha256)).size === 1;
+  const allLinear = reports.every((r) => r.config.model === 'linear');
+  const optimum =
+    sameData && allLinear
+      ? (reports.find((r) => r.mode === 'online' && r.optimum) ?? reports.find((r) => r.optimum))?.optimum
+      : undefined;
+  const datasets = [...new Set(reports.map((r) => r.dataset.path))];
+  const message: CompareShowMessage = {
+    type: 'show',
+    title: `${reports.length} run reports`,
+    subtitle: sameData
+      ? `${datasets[0]} · ${reports[0]!.dataset.target} ← ${reports[0]!.dataset.features.join(', ')}`
+      : `different data: ${datasets.join(', ')}${datasets.length === 1 ? ' (the file changed between runs)' : ''}`,
+    runs: reports.map((report, i) =>
+      comparedRun(report, names[i]!, vscode.workspace.asRelativePath(uris[i]!), {
+        memoryNote: 'run reports do not record memory; Compare Batch and Online measures it',
+      }),
+    ),
+    ...(optimum ? { optimum } : {}),
+    config: configRows(reports),
+    restore: uris.map((uri) => vscode.workspace.asRelativePath(uri, false)),
+  };
+  const panel = revived ?? ComparePanel.create(services, `Compare ${reports.length} reports`);
+  await panel.show(message, uris);
+  return reports;
 }

@@ -72,20 +72,24 @@ function asSavedRun(report: RunReport): { setup: RunSetup; result: TrainResult }
 }
 
 /** A report file, validated against the report schema; anything else is a UserInputError naming it. */
-export async function readRunReport(uri: vscode.Uri): Promise<RunReport> {
-  const displayPath = vscode.workspace.asRelativePath(uri);
-  let parsed: unknown;
+/** A workspace file parsed as JSON, or one message saying which file is not. */
+export async function readJsonFile(uri: vscode.Uri): Promise<unknown> {
   try {
-    parsed = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+    return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
   } catch (error) {
     throw new UserInputError(
-      `${displayPath}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`,
+      `${vscode.workspace.asRelativePath(uri)}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`,
     );
   }
+}
+
+/** A run report checked against its schema, or one message saying which file is not one. */
+export async function readRunReport(uri: vscode.Uri): Promise<RunReport> {
+  const parsed = await readJsonFile(uri);
   const problems = validateReport(parsed);
   if (problems.length)
     throw new UserInputError(
-      `${displayPath}: not a CSV Trainer run report (${problems.slice(0, 2).join('; ')})`,
+      `${vscode.workspace.asRelativePath(uri)}: not a CSV Trainer run report (${problems.slice(0, 2).join('; ')})`,
     );
   return parsed as RunReport;
 }

@@ -61,6 +61,12 @@ export interface CompareShowMessage {
   /** Workspace-relative path of the saved comparison report, or why none was written. */
   comparisonPath?: string;
   note?: string;
+  /**
+   * What the view keeps to be shown again after a window reload: the workspace-relative report
+   * files it was made from (one `*-compare.json`, or run reports). The host re-reads and re-checks
+   * them then; it never takes the view's word for their contents.
+   */
+  restore?: string[];
 }
 
 export type CompareHostMessage = CompareShowMessage;
@@ -113,6 +119,7 @@ const hostMessageChecks: { [K in CompareHostMessage['type']]: Check } = {
     ),
     comparisonPath: optional(str()),
     note: optional(str(2000)),
+    restore: optional(arrayOf(str(4000), MAX_COMPARED_RUNS)),
   }),
 };
 

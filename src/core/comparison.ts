@@ -245,3 +245,17 @@ export function runLabels(fileNames: string[]): string[] {
   // two files can only shorten to the same label in odd cases: then the names say it best
   return new Set(labels).size === labels.length ? labels : fileNames.map((n) => n.replace(/\.json$/i, ''));
 }
+
+/**
+ * A link a comparison report may hold (and a comparison view may ask to restore): plain names joined
+ * by `/` — not absolute, no `.` or `..` segment, no backslash or drive — so it stays below its folder.
+ */
+export function isPlainRelativePath(path: string): boolean {
+  return (
+    path.length > 0 &&
+    !path.startsWith('/') &&
+    !path.includes('\\') &&
+    !path.includes(':') &&
+    path.split('/').every((part) => part !== '' && part !== '.' && part !== '..')
+  );
+}

@@ -25,6 +25,12 @@ export class ComparePanel extends Disposable {
     return [...ComparePanel.open].find((p) => p.panel.active) ?? [...ComparePanel.open].pop();
   }
 
+  /** A panel VS Code brings back after a window reload; the caller shows it its runs again. */
+  static revive(panel: vscode.WebviewPanel, services: PanelServices): ComparePanel {
+    panel.webview.options = webviewOptions(services.extensionUri);
+    return new ComparePanel(panel, services);
+  }
+
   static create(services: PanelServices, title: string): ComparePanel {
     const panel = vscode.window.createWebviewPanel(
       ComparePanel.viewType,

@@ -1,7 +1,8 @@
 // A user compares batch and online training from the command palette: Compare Batch and Online →
 // pick the CSV, accept the suggested target and features → both runs train → the comparison view
 // overlays the curves and tables the runs. Then Compare Reports on the two run reports just saved:
-// their configurations side by side, and "differences only". Screenshots of both views.
+// their configurations side by side, and "differences only"; a window reload brings that view back.
+// Screenshots of both views.
 import assert from 'node:assert/strict';
 
 export default async function compareFromPalette(ctx) {
@@ -65,4 +66,14 @@ export default async function compareFromPalette(ctx) {
   assert.match(await reports.locator('.config-table tbody tr:visible').first().textContent(), /mode/);
   await reports.locator('.config-table').scrollIntoViewIfNeeded();
   await ctx.screenshot('compare-reports-differences');
+
+  // After a window reload the view comes back: the host re-reads the two reports it was made from.
+  if (ctx.theme === 'light') {
+    await ctx.runCommand('Developer: Reload Window');
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    const restored = await ctx.webview('Compare 2 reports');
+    await restored.locator('body[data-runs="2"]').waitFor({ timeout: 120_000 });
+    assert.equal(await restored.locator('.runs-table tbody tr').count(), 2);
+    assert.ok((await restored.locator('.config-table tbody tr').count()) > 10);
+  }
 }

@@ -3,6 +3,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  isPlainRelativePath,
   buildComparison,
   comparisonJsonSchema,
   configDifferences,
@@ -233,5 +234,27 @@ describe('runLabels', () => {
       'online 23:25:35.481',
     ]);
     assert.deepEqual(runLabels(['a/x.json', 'b/x.json'].map((p) => p.split('/').pop()!)), ['x', 'x']);
+  });
+});
+
+describe('links a comparison may hold', () => {
+  it('plain names below the folder pass; anything that climbs out or is absolute does not', () => {
+    for (const ok of [
+      '2026-11-28T10-00-00Z-batch.json',
+      'runs/a-online.json',
+      '.csv-trainer/runs/x-compare.json',
+    ])
+      assert.ok(isPlainRelativePath(ok), ok);
+    for (const bad of [
+      '',
+      '/etc/passwd',
+      '../secret.json',
+      'runs/../../x.json',
+      './a.json',
+      'a//b.json',
+      'C:/x.json',
+      'a\\..\\b.json',
+    ])
+      assert.ok(!isPlainRelativePath(bad), bad);
   });
 });

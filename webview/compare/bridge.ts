@@ -8,6 +8,7 @@ import {
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
+  setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -15,6 +16,11 @@ const api = acquireVsCodeApi();
 
 export function postToHost(message: CompareViewMessage): void {
   api.postMessage(message);
+}
+
+/** Kept by VS Code across a window reload and handed to the host's serializer (which re-checks it). */
+export function saveRestoreState(restore: string[]): void {
+  api.setState({ restore });
 }
 
 /** Forged or malformed messages are dropped here and counted (body[data-ignored], for tests). */

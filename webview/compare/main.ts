@@ -11,7 +11,7 @@ import type { CompareShowMessage, ComparedRun, ConfigTableRow } from '../../src/
 import type { Metrics } from '../../src/core/training/types';
 import { assertNever } from '../../src/core/protocol';
 import { custom, el, formatCount, formatNumber } from '../dom';
-import { onHostMessage, postToHost } from './bridge';
+import { onHostMessage, postToHost, saveRestoreState } from './bridge';
 
 /** Colours the chart's run palette repeats (see chart/theme.ts); the CSS swatches follow it. */
 const PALETTE_SIZE = 4;
@@ -34,6 +34,7 @@ class CompareView {
     onHostMessage((message) => {
       switch (message.type) {
         case 'show':
+          if (message.restore) saveRestoreState(message.restore);
           this.show(message);
           return;
         default:
