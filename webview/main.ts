@@ -15,6 +15,7 @@ import {
   type HostToWebview,
   type RunSetup,
 } from '../src/core/protocol';
+import { linearEquation } from '../src/core/equation';
 import type { LossPoint, Metrics, TrainConfig, TrainResult } from '../src/core/training/types';
 import { custom, el, formatCount, formatNumber } from './dom';
 import { loadState, onHostMessage, postToHost, saveState } from './hostBridge';
@@ -536,7 +537,6 @@ class TrainingView {
       }),
     );
     const body = el('tbody');
-    const equation = weights.map(([name, w]) => `${formatNumber(w)}·${name}`).join(' + ');
     body.append(
       el('tr', {}, el('th', { text: 'bias' }), el('td', { text: formatNumber(result.model.bias, 6) })),
     );
@@ -545,7 +545,7 @@ class TrainingView {
     table.append(body);
     const eq = el('p', {
       className: 'equation',
-      text: `${this.setup?.dataset.target ?? 'y'} ≈ ${formatNumber(result.model.bias)} + ${equation}`,
+      text: `${this.setup?.dataset.target ?? 'y'} ≈ ${linearEquation(result.model.bias, weights, (v) => formatNumber(v))}`,
     });
     return [eq, table];
   }

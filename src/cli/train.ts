@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import packageJson from '../../package.json';
 import { loadColumns, profileCsv, readRowChunks } from '../core/csv/index';
 import { CsvError, type ColumnKind, type ColumnProfile, type ColumnRequest } from '../core/csv/types';
+import { linearEquation } from '../core/equation';
 import { buildReport, validateReport, type RunReport } from '../core/report';
 import {
   DEFAULT_CONFIG,
@@ -250,8 +251,12 @@ export function asCliError(error: unknown, file: string, absolute: string): unkn
   if (error instanceof CsvError) {
     const where =
       error.line !== undefined ? `:${error.line}${error.column !== undefined ? `:${error.column}` : ''}` : '';
-    const message =
-      error.code === 'io' ? error.message.replace(absolute, file) : `${file}${where}: ${error.message}`;
+    // The location leads (file:line:column); the core's own "line N" opening would say it twice.
+    const text =
+      error.line !== undefined
+        ? error.message.replace(new RegExp(`^line ${error.line}(: |, )`), '')
+        : error.message;
+    const message = error.code === 'io' ? error.message.replace(absolute, file) : `${file}${where}: ${text}`;
     return new CsvError(error.code, message, error.line, error.column);
   }
   return error;
@@ -576,10 +581,8 @@ export function summary(report: ReturnType<typeof buildReport>, written: string)
     `${report.status}: ${report.config.model} ${report.mode}, ${report.dataset.rowsUsed} rows (${report.dataset.rowsSkipped} skipped), backend ${report.backend.name}`,
   ];
   if (report.model.type === 'linear' || report.model.type === 'logistic') {
-    const terms = Object.entries(report.model.weights).map(([name, w]) => `${formatNumber(w)}·${name}`);
-    lines.push(
-      `  ${report.model.type === 'linear' ? 'y' : 'logit'} = ${formatNumber(report.model.bias)} + ${terms.join(' + ')}`,
-    );
+    const equation = linearEquation(report.model.bias, Object.entries(report.model.weights), formatNumber);
+    lines.push(`  ${report.model.type === 'linear' ? 'y' : 'logit'} = ${equation}`);
   }
   const metric = (name: string, m: (typeof report.metrics)['train'] | undefined) =>
     m

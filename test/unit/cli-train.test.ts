@@ -175,11 +175,17 @@ describe('csv-trainer train', () => {
       /unknown option "--fast"/,
     ],
     ['missing file', ['missing.csv', '--target', 'y', '--mode', 'batch'], /missing\.csv: no such file/],
+    [
+      'a row with too many fields (the line said once)',
+      ['ragged.csv', '--target', 'y', '--mode', 'online'],
+      /^csv-trainer: ragged\.csv:4: expected 2 fields \(as in the header\), found 3\n$/,
+    ],
   ];
   for (const [label, args, message] of badInputs) {
     it(`exit 2, one line, nothing written: ${label}`, async () => {
       writeFileSync(join(cwd, 'one-class.csv'), 'x,label\n1,a\n2,a\n3,a\n');
       writeFileSync(join(cwd, 'empty-target.csv'), 'x,y\n1,\n2,\n');
+      writeFileSync(join(cwd, 'ragged.csv'), 'x,y\n1,2\n2,4\n3,6,9\n4,8\n');
       const result = await run(...args);
       assert.equal(result.code, 2, result.stderr);
       assert.match(result.stderr, message);
