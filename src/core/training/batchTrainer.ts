@@ -40,6 +40,12 @@ export async function trainBatch(
       ? closedFormLeastSquares(prepared.trainX, prepared.trainY, trainRows, columns, { bias: config.bias })
       : undefined;
   if (optimum) hooks?.onReference?.({ mse: optimum.mse, loss: optimum.loss });
+  // An MLP regressor trains on a standardised target (see targetScaling); losses are reported, and
+  // the exported model predicts, in the target's own units.
+  const target = targetScaling(config, task, prepared);
+  const trainY = target ? target.standardised(prepared.trainY) : prepared.trainY;
+  const validY = target ? target.standardised(prepared.validY) : prepared.validY;
+  const lossUnit = target ? target.scale * target.scale : 1;
   const batchSize = Math.max(1, Math.min(config.batchSize, trainRows));
   const model = new ModelParameters(config.model, columns, targetWidth, config);
   const optimizer = new GradientOptimizer(config.optimizer, model.variables);
@@ -81,7 +87,7 @@ export async function trainBatch(
       : undefined;
   // Each epoch's shuffle is written into one reusable pair of buffers (see shuffleRows).
   const shuffledX = config.shuffle ? new Float32Array(prepared.trainX.length) : prepared.trainX;
-  const shuffledY = config.shuffle ? new Float32Array(prepared.trainY.length) : prepared.trainY;
+  const shuffledY = config.shuffle ? new Float32Array(trainY.length) : trainY;
   const identityOrder = fused ? tf.tensor1d(order, 'int32') : undefined;
   // The fused kernel follows an order, so its shuffle moves each row once (see shuffleRowsToOrder).
   const epochOrder = fused && config.shuffle ? new Int32Array(trainRows) : undefined;
@@ -91,7 +97,7 @@ export async function trainBatch(
     if (epochOrder)
       shuffleRowsToOrder(
         prepared.trainX,
-        prepared.trainY,
+        trainY,
         trainRows,
         columns,
         targetWidth,
@@ -101,16 +107,7 @@ export async function trainBatch(
         rng,
       );
     else if (config.shuffle)
-      shuffleRows(
-        prepared.trainX,
-        prepared.trainY,
-        trainRows,
-        columns,
-        targetWidth,
-        shuffledX,
-        shuffledY,
-        rng,
-      );
+      shuffleRows(prepared.trainX, trainY, trainRows, columns, targetWidth, shuffledX, shuffledY, rng);
     let trainLoss: number;
     if (fused) {
       const segments = Math.min(stepsPerEpoch, STEP_POINTS_PER_EPOCH);
@@ -133,7 +130,7 @@ export async function trainBatch(
             samplesSeen,
             elapsedMs: now() - started,
             epoch,
-            loss: segmentLoss / rows,
+            loss: (segmentLoss / rows) * lossUnit,
             kind: 'step',
           };
           history.push(point);
@@ -174,7 +171,7 @@ export async function trainBatch(
             samplesSeen,
             elapsedMs: now() - started,
             epoch,
-            loss: (sum - stepPointSum) / (stepPointEvery * batchSize),
+            loss: ((sum - stepPointSum) / (stepPointEvery * batchSize)) * lossUnit,
             kind: 'step',
           };
           stepPointSum = sum;
@@ -200,19 +197,13 @@ export async function trainBatch(
       samplesSeen,
       elapsedMs: now() - started,
       epoch,
-      loss: trainLoss,
+      loss: trainLoss * lossUnit,
       kind: 'epoch',
     };
     if (prepared.validRows > 0) {
-      point.validationLoss = evaluateSplit(
-        model,
-        task.loss,
-        prepared.validX,
-        prepared.validY,
-        prepared.validRows,
-        columns,
-        targetWidth,
-      ).loss;
+      point.validationLoss =
+        evaluateSplit(model, task.loss, prepared.validX, validY, prepared.validRows, columns, targetWidth)
+          .loss * lossUnit;
     }
     history.push(point);
     hooks?.onProgress?.([point]);
@@ -228,6 +219,7 @@ export async function trainBatch(
       }
     }
   }
+  if (target) target.foldInto(model);
   const trainingMs = now() - started;
   tf.dispose([lossSum, ...(identityOrder ? [identityOrder] : [])]);
 
@@ -244,6 +236,37 @@ export async function trainBatch(
   optimizer.dispose();
   model.dispose();
   return result;
+}
+
+/**
+ * An MLP regressor's target, standardised with the training split's mean and standard deviation
+ * when the features are: a price in the hundreds otherwise gives the last layer gradients that
+ * make the default learning rate diverge. Undone at the end by folding the scale into the last
+ * layer (w ← s·w, b ← s·b + m), so metrics, the report and predictions are in the target's units.
+ */
+function targetScaling(config: TrainConfig, task: Task, prepared: PreparedBatch) {
+  if (config.model !== 'mlp' || task.kind !== 'regression' || config.normalize !== 'standard')
+    return undefined;
+  const y = prepared.trainY;
+  let sum = 0;
+  for (let i = 0; i < y.length; i++) sum += y[i];
+  // Without a bias the model cannot add the mean back: then the target is only scaled.
+  const mean = config.bias ? sum / Math.max(1, y.length) : 0;
+  let squares = 0;
+  for (let i = 0; i < y.length; i++) squares += (y[i] - mean) ** 2;
+  const std = Math.sqrt(squares / Math.max(1, y.length));
+  const scale = std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1;
+  return {
+    scale,
+    standardised: (values: Float32Array) => values.map((v) => (v - mean) / scale),
+    foldInto(model: ModelParameters): void {
+      const last = model.layers[model.layers.length - 1];
+      tf.tidy(() => {
+        last.weights.assign(tf.mul(last.weights, scale));
+        last.bias?.assign(tf.add(tf.mul(last.bias, scale), mean));
+      });
+    },
+  };
 }
 
 /** The fused kernel's float64 weights → the model's variables (for evaluation and export). */
