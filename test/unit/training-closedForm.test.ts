@@ -1,5 +1,6 @@
-// The normal equations summed by blocks of columns (the fast path of the online encoder and of the
-// batch optimum) against the plain row-by-row sums, for odd and even feature counts.
+// The normal equations, which gather rows by column and add them block by block, against the
+// plain definition (sums of products row by row, written out here), for odd and even feature
+// counts and for row counts that leave a partial block.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { NormalEquations, closedFormLeastSquares } from '../../src/core/training/closedForm';
@@ -12,36 +13,46 @@ function data(rows: number, features: number, seed: number) {
   return { x, y };
 }
 
-describe('normal equations by blocks of columns', () => {
+/** Σ x̃x̃ᵀ (upper triangle), Σ x̃y, Σy², Σy, row by row: x̃ has a trailing 1 with a bias. */
+function reference(x: Float64Array, y: Float64Array, rows: number, features: number, bias: boolean) {
+  const size = features + (bias ? 1 : 0);
+  const gram = new Float64Array(size * size);
+  const xty = new Float64Array(size);
+  let yty = 0;
+  let sumY = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = Array.from({ length: size }, (_, a) => (a < features ? x[r * features + a] : 1));
+    for (let a = 0; a < size; a++) {
+      xty[a] += row[a] * y[r];
+      for (let b = a; b < size; b++) gram[a * size + b] += row[a] * row[b];
+    }
+    yty += y[r] * y[r];
+    sumY += y[r];
+  }
+  return { gram, xty, yty, sumY, rows };
+}
+
+const close = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  a.length === b.length &&
+  Array.from(a).every((value, i) => Math.abs(value - b[i]) <= 1e-9 * Math.max(1, Math.abs(value)));
+
+describe('normal equations', () => {
   for (const features of [1, 2, 3, 7, 16])
     for (const bias of [true, false])
-      it(`equal the row-by-row sums (${features} features, bias ${bias})`, () => {
-        const rows = 1000;
+      it(`equal the row-by-row sums (${features} features, bias ${bias}), read mid-stream too`, () => {
+        const rows = 1000; // 3 whole blocks of 256 and a partial one
         const { x, y } = data(rows, features, features);
-        const byRow = new NormalEquations(features, bias);
-        for (let r = 0; r < rows; r++) byRow.add(x, r * features, y[r]);
-        const byBlock = new NormalEquations(features, bias);
-        const stride = 300; // blocks of 300, 300, 300 and 100 rows
-        const block = new Float64Array(features * stride);
-        const blockY = new Float64Array(stride);
-        for (let first = 0; first < rows; first += stride) {
-          const count = Math.min(stride, rows - first);
-          for (let k = 0; k < count; k++) {
-            for (let c = 0; c < features; c++) block[c * stride + k] = x[(first + k) * features + c];
-            blockY[k] = y[first + k];
-          }
-          byBlock.addColumns(block, stride, blockY, count);
-        }
-        const close = (a: ArrayLike<number>, b: ArrayLike<number>) =>
-          Array.from(a).every((value, i) => Math.abs(value - b[i]) <= 1e-9 * Math.max(1, Math.abs(value)));
-        assert.ok(close(byBlock.gram, byRow.gram), 'gram');
-        assert.ok(close(byBlock.xty, byRow.xty), 'xty');
-        assert.ok(close([byBlock.yty, byBlock.sumY, byBlock.rows], [byRow.yty, byRow.sumY, byRow.rows]));
-        const solvedByBlock = byBlock.solve();
-        const solvedByRow = byRow.solve();
-        assert.ok(
-          close([...solvedByBlock.weights, solvedByBlock.bias], [...solvedByRow.weights, solvedByRow.bias]),
-        );
+        const equations = new NormalEquations(features, bias);
+        for (let r = 0; r < 300; r++) equations.add(x, r * features, y[r]);
+        const early = equations.sums();
+        const expectedEarly = reference(x, y, 300, features, bias);
+        assert.ok(close(early.xty, expectedEarly.xty) && early.rows === 300, 'a partial block is read');
+        for (let r = 300; r < rows; r++) equations.add(x, r * features, y[r]);
+        const got = equations.sums();
+        const expected = reference(x, y, rows, features, bias);
+        assert.ok(close(got.gram, expected.gram), 'gram');
+        assert.ok(close(got.xty, expected.xty), 'xty');
+        assert.ok(close([got.yty, got.sumY, got.rows], [expected.yty, expected.sumY, expected.rows]));
       });
 
   it('closedFormLeastSquares recovers the generating weights (blocks not a divisor of the rows)', () => {

@@ -1,6 +1,9 @@
 // The reference optimum: ordinary least squares by the normal equations, in float64 JavaScript
 // (deliberately outside tfjs: it is the yardstick the tfjs training is measured against).
 
+/** Rows gathered before they are added to the normal equations: 16 columns of them stay in cache. */
+const BLOCK_ROWS = 256;
+
 export interface LeastSquaresSolution {
   weights: number[];
   bias: number;
@@ -14,14 +17,22 @@ export interface LeastSquaresSolution {
  * Sums of the normal equations, accumulated row by row: `gram = Σ x̃ x̃ᵀ`, `xty = Σ x̃ y`, where
  * x̃ is the row with a trailing 1 when `bias` is on. Lets a stream compute the optimum (and the
  * exact MSE of any weights) without keeping the rows.
+ *
+ * Rows are gathered by column, BLOCK_ROWS at a time, and added as sums of products of whole
+ * columns: the accumulators stay in registers, where adding row by row reads and writes the Gram
+ * matrix for every product (2.5× faster here). Every reader sees the rows not yet added.
  */
 export class NormalEquations {
   readonly size: number;
-  readonly gram: Float64Array;
-  readonly xty: Float64Array;
-  yty = 0;
-  sumY = 0;
-  rows = 0;
+  private readonly gram: Float64Array;
+  private readonly xty: Float64Array;
+  private yty = 0;
+  private sumY = 0;
+  private rows = 0;
+  /** Rows not yet in the sums: feature `a` of pending row `k` at `block[a * BLOCK_ROWS + k]`. */
+  private readonly block: Float64Array;
+  private readonly blockY = new Float64Array(BLOCK_ROWS);
+  private pending = 0;
 
   constructor(
     readonly features: number,
@@ -30,63 +41,60 @@ export class NormalEquations {
     this.size = features + (bias ? 1 : 0);
     this.gram = new Float64Array(this.size * this.size);
     this.xty = new Float64Array(this.size);
+    this.block = new Float64Array(features * BLOCK_ROWS);
   }
 
-  /** `row` holds the features (length `features`); the bias column is implied. */
+  /** `row` holds the features (length `features`) from `offset`; the bias column is implied. */
   add(row: ArrayLike<number>, offset: number, y: number): void {
-    const { size, gram, xty, features } = this;
-    for (let a = 0; a < features; a++) {
-      const xa = row[offset + a];
-      xty[a] += xa * y;
-      const base = a * size;
-      for (let b = a; b < features; b++) gram[base + b] += xa * row[offset + b];
-      if (this.bias) gram[base + features] += xa;
-    }
-    if (this.bias) {
-      xty[features] += y;
-      gram[features * size + features] += 1;
-    }
-    this.yty += y * y;
-    this.sumY += y;
-    this.rows++;
+    const { block, features } = this;
+    const k = this.pending;
+    for (let a = 0; a < features; a++) block[a * BLOCK_ROWS + k] = row[offset + a];
+    this.blockY[k] = y;
+    if (++this.pending === BLOCK_ROWS) this.flush();
   }
 
-  /**
-   * The same for `count` rows at once, laid out by column: feature `a` of row `r` at
-   * `columns[a * stride + r]`. Sums of products of whole columns keep the accumulators in registers,
-   * where adding row by row reads and writes the Gram matrix for every product (2.5× faster here).
-   */
-  addColumns(columns: Float64Array, stride: number, y: Float64Array, count: number): void {
-    const { size, gram, xty, features } = this;
+  /** The sums so far (upper triangle of `gram`, `size` × `size`). */
+  sums(): { gram: Float64Array; xty: Float64Array; yty: number; sumY: number; rows: number } {
+    this.flush();
+    return { gram: this.gram, xty: this.xty, yty: this.yty, sumY: this.sumY, rows: this.rows };
+  }
+
+  /** Adds the pending rows to the sums. */
+  private flush(): void {
+    const count = this.pending;
+    if (count === 0) return;
+    this.pending = 0;
+    const { size, gram, xty, features, block, blockY } = this;
     // The upper triangle two rows by two columns at a time: four sums per pass over four columns.
     for (let a = 0; a < features; a += 2) {
       const pairA = a + 1 < features;
       for (let b = a; b < features; b += 2) {
         const pairB = b + 1 < features;
-        if (pairA && pairB) addBlock2x2(gram, size, a, b, columns, stride, count);
+        if (pairA && pairB) addBlock2x2(gram, size, a, b, block, BLOCK_ROWS, count);
         else
           for (let i = a; i <= (pairA ? a + 1 : a); i++)
             for (let j = Math.max(b, i); j <= (pairB ? b + 1 : b); j++)
-              gram[i * size + j] += dot(columns, i * stride, columns, j * stride, count);
+              gram[i * size + j] += dot(block, i * BLOCK_ROWS, block, j * BLOCK_ROWS, count);
       }
     }
     for (let a = 0; a < features; a++) {
-      const offsetA = a * stride;
-      xty[a] += dot(columns, offsetA, y, 0, count);
-      if (this.bias) gram[a * size + features] += sum(columns, offsetA, count);
+      const offsetA = a * BLOCK_ROWS;
+      xty[a] += dot(block, offsetA, blockY, 0, count);
+      if (this.bias) gram[a * size + features] += sum(block, offsetA, count);
     }
-    const sumY = sum(y, 0, count);
+    const sumY = sum(blockY, 0, count);
     if (this.bias) {
       xty[features] += sumY;
       gram[features * size + features] += count;
     }
-    this.yty += dot(y, 0, y, 0, count);
+    this.yty += dot(blockY, 0, blockY, 0, count);
     this.sumY += sumY;
     this.rows += count;
   }
 
   /** Σ (w·x̃ − y)² / n for given weights (bias last when on), exact in float64. */
   meanSquaredError(weights: ArrayLike<number>): number {
+    this.flush();
     const { size, gram, xty } = this;
     let quad = 0;
     let lin = 0;
@@ -99,6 +107,7 @@ export class NormalEquations {
   }
 
   solve(): LeastSquaresSolution {
+    this.flush();
     const { size, features } = this;
     const full = new Float64Array(size * size);
     for (let a = 0; a < size; a++)
@@ -127,19 +136,7 @@ export function closedFormLeastSquares(
   options: { bias: boolean },
 ): LeastSquaresSolution {
   const equations = new NormalEquations(cols, options.bias);
-  // Blocks of rows turned into columns, then summed a column pair at a time (see addColumns).
-  const blockRows = Math.min(BLOCK_ROWS, Math.max(1, rows));
-  const block = new Float64Array(cols * blockRows);
-  const blockY = new Float64Array(blockRows);
-  for (let first = 0; first < rows; first += blockRows) {
-    const count = Math.min(blockRows, rows - first);
-    for (let k = 0; k < count; k++) {
-      const offset = (first + k) * cols;
-      for (let c = 0; c < cols; c++) block[c * blockRows + k] = x[offset + c];
-      blockY[k] = y[first + k];
-    }
-    equations.addColumns(block, blockRows, blockY, count);
-  }
+  for (let r = 0; r < rows; r++) equations.add(x, r * cols, y[r]);
   const solved = equations.solve();
   let sse = 0;
   for (let r = 0; r < rows; r++) {
@@ -184,9 +181,6 @@ function addBlock2x2(
   if (a !== b) gram[(a + 1) * size + b] += s10;
   gram[(a + 1) * size + b + 1] += s11;
 }
-
-/** Rows per block of `closedFormLeastSquares`: a block of 16 columns stays in the L1/L2 cache. */
-const BLOCK_ROWS = 256;
 
 /** Σ a[i]·b[i] over `count` elements from the given offsets; four accumulators break the add chain. */
 function dot(a: Float64Array, offsetA: number, b: Float64Array, offsetB: number, count: number): number {

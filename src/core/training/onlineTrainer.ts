@@ -243,8 +243,9 @@ function originalUnitWeights(
 
 function streamMetrics(equations: NormalEquations, weights: Float64Array): Metrics {
   const mse = equations.meanSquaredError(weights);
-  const n = Math.max(1, equations.rows);
-  return regressionMetrics(mse * n, equations.sumY, equations.yty, n);
+  const { rows, sumY, yty } = equations.sums();
+  const n = Math.max(1, rows);
+  return regressionMetrics(mse * n, sumY, yty, n);
 }
 
 /** A second read with the final weights and frozen statistics (not counted as training time). */

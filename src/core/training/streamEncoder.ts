@@ -19,8 +19,6 @@ import {
 export const MAX_ONLINE_CLASSES = 64;
 /** Normal equations are kept up to this many encoded columns (their cost is quadratic). */
 const MAX_NORMAL_EQUATION_COLUMNS = 64;
-/** Rows gathered (by column) before they are added to the normal equations in one go. */
-const NORMAL_BLOCK_ROWS = 256;
 const POSITIVE_LABELS = new Set(['true', 'yes', 'y', '1', 't']);
 
 interface FeatureSlots {
@@ -53,10 +51,6 @@ export class StreamEncoder {
   private readonly numericOnly: boolean;
   private readonly imputing: boolean;
   private readonly isCategory: Uint8Array;
-  /** Rows not yet in the normal equations, by column (`NORMAL_BLOCK_ROWS` apart), and their targets. */
-  private readonly block?: Float64Array;
-  private readonly blockY?: Float64Array;
-  private blockRows = 0;
 
   constructor(
     private readonly layout: OnlineLayout,
@@ -93,11 +87,8 @@ export class StreamEncoder {
     this.numericOnly = layout.featureKinds.every((kind) => kind === 'numeric');
     this.imputing = config.missing === 'mean';
     this.isCategory = Uint8Array.from(layout.featureKinds, (kind) => (kind === 'category' ? 1 : 0));
-    if (task.loss === 'squared' && this.columns + 1 <= MAX_NORMAL_EQUATION_COLUMNS) {
+    if (task.loss === 'squared' && this.columns + 1 <= MAX_NORMAL_EQUATION_COLUMNS)
       this.normalEquations = new NormalEquations(this.columns, config.bias);
-      this.block = new Float64Array(this.columns * NORMAL_BLOCK_ROWS);
-      this.blockY = new Float64Array(NORMAL_BLOCK_ROWS);
-    }
   }
 
   /** After the first pass the statistics are complete; later passes reuse them unchanged. */
@@ -127,7 +118,7 @@ export class StreamEncoder {
     const { values } = chunk;
     const featureCount = this.layout.features.length;
     const columns = this.columns;
-    const { raw, mean, m2, isCategory, block, blockY } = this;
+    const { raw, mean, m2, isCategory } = this;
     const dropMissing = this.config.missing === 'drop';
     const classification = this.task.kind === 'classification';
     let kept = 0;
@@ -188,12 +179,7 @@ export class StreamEncoder {
       const out0 = kept * stride;
       if (!this.frozen) {
         const n = ++this.count;
-        if (block !== undefined && blockY !== undefined) {
-          const k = this.blockRows;
-          for (let c = 0; c < columns; c++) block[c * NORMAL_BLOCK_ROWS + k] = raw[c];
-          blockY[k] = y;
-          if (++this.blockRows === NORMAL_BLOCK_ROWS) this.flushNormalEquations();
-        }
+        this.normalEquations?.add(raw, 0, y);
         if (this.standardize) {
           // Welford: the statistics include this row before it is standardised.
           const inverseN = 1 / n;
@@ -217,15 +203,7 @@ export class StreamEncoder {
       out[out0 + columns] = y;
       kept++;
     }
-    // Whoever reads the normal equations next sees every row encoded so far.
-    this.flushNormalEquations();
     return { rows: out, count: kept };
-  }
-
-  private flushNormalEquations(): void {
-    if (this.blockRows === 0 || this.block === undefined || this.blockY === undefined) return;
-    this.normalEquations?.addColumns(this.block, NORMAL_BLOCK_ROWS, this.blockY, this.blockRows);
-    this.blockRows = 0;
   }
 
   private scaleOf(c: number): number {
