@@ -17,6 +17,7 @@ import {
   splitArguments,
   optionReader,
   summary,
+  prestartOnlineReader,
   trainAndReport,
   writeRunReport,
 } from './train';
@@ -42,6 +43,7 @@ export async function runRerun(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(
       `${shown}: the run's dataset is missing (${reportFile} names "${report.dataset.path}"); not re-running`,
     );
+  prestartOnlineReader(absolute, plan.config);
   const actual = sha256Of(absolute, shown);
   if (actual !== plan.sha256)
     throw new UsageError(

@@ -2,10 +2,10 @@
 // extension. Exit codes: 0 done, 2 bad input or arguments (one line on stderr, nothing written),
 // 3 diverged (report written with status "diverged").
 import { createHash } from 'node:crypto';
-import { existsSync, readSync, openSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import packageJson from '../../package.json';
-import { loadColumns, profileCsv, readRowChunks } from '../core/csv/index';
+import { loadColumns, profileCsv, readRowChunks, TYPES_DISTINCT_CAP } from '../core/csv/index';
 import { CsvError, type ColumnKind, type ColumnProfile, type ColumnRequest } from '../core/csv/types';
 import { linearEquation } from '../core/equation';
 import { buildReport, validateReport, type RunReport } from '../core/report';
@@ -23,7 +23,7 @@ import {
 } from '../core/training/index';
 import { fileChunksSync, fileSize } from '../node/fileSource';
 import { ReportFolderError, writeReportAtomically } from '../node/reportWriter';
-import { rowWorkerScript, workerRowChunks } from '../node/rowWorker';
+import { prestartRowWorker, rowWorkerScript, workerRowChunks } from '../node/rowWorker';
 import { EXIT_DIVERGED, EXIT_OK, UsageError, type CliIo } from './io';
 
 const USAGE = `usage: csv-trainer train FILE --target COL [--features A,B,…] --mode batch|online
@@ -57,6 +57,7 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
   const { file } = parsed;
   const absolute = path.isAbsolute(file) ? file : path.resolve(io.cwd, file);
   try {
+    prestartOnlineReader(absolute, parsed.config);
     const columns = await resolveColumns(file, absolute, parsed.target, parsed.features, parsed.config);
     const progress = io.stderrIsTTY && !parsed.quiet ? progressPrinter(io) : undefined;
     const { report, result } = await trainAndReport({
@@ -82,6 +83,27 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
 }
 
 // ---- Building blocks shared with `csv-trainer compare` ----
+
+/**
+ * Online parsing runs on a second thread while this one trains, for files big enough to repay the
+ * worker's start (tens of milliseconds); see src/node/rowWorker.ts.
+ */
+function onlineReaderScript(totalBytes: number): string | undefined {
+  return totalBytes >= WORKER_MIN_BYTES ? rowWorkerScript() : undefined;
+}
+
+/** Starts an online run's reader thread early, so that it is up by the time the file is read. */
+export function prestartOnlineReader(absolute: string, config: TrainConfig): void {
+  if (config.mode !== 'online') return;
+  let size: number;
+  try {
+    size = statSync(absolute).size;
+  } catch {
+    return; // the run says what is wrong with the file
+  }
+  const script = onlineReaderScript(size);
+  if (script !== undefined) prestartRowWorker(script);
+}
 
 /** The columns of one run: what to read from the file, and as what. */
 export interface RunColumns {
@@ -174,17 +196,15 @@ export async function trainAndReport(
     result.rowsSkipped += loaded.skippedRows;
   } else {
     let pass = 0;
-    // Parsing runs on a second thread while this one trains, for files big enough to repay the
-    // worker's start (tens of milliseconds); see src/node/rowWorker.ts.
-    const script = totalBytes >= WORKER_MIN_BYTES ? rowWorkerScript() : undefined;
+    const script = onlineReaderScript(totalBytes);
     const open = () => {
       pass++;
       if (script !== undefined)
         return workerRowChunks(script, absolute, requests, {
           chunkRows: ONLINE_CHUNK_ROWS,
           totalBytes,
-          // The file is hashed here while this thread waits for the reader thread's next rows.
-          onIdle: pass === 1 ? () => hash.step() : undefined,
+          // The reader thread hashes the file as it reads it (the first pass).
+          onSha256: pass === 1 ? (hex) => hash.adopt(hex) : undefined,
         });
       const bytes = fileChunksSync(absolute);
       return readRowChunks(pass === 1 ? hash.hashing(bytes) : bytes, requests, {
@@ -450,7 +470,7 @@ async function sampleColumnTypes(file: string): Promise<{ columns: ColumnProfile
   } finally {
     closeSync(descriptor);
   }
-  const profile = await profileCsv([sample], { skipMalformedRows: true });
+  const profile = await profileCsv([sample], { skipMalformedRows: true, distinctCap: TYPES_DISTINCT_CAP });
   return { columns: profile.columns, wholeFile };
 }
 
@@ -492,15 +512,13 @@ function featureKindFor(profile: ColumnProfile, fail: (m: string) => never): Col
 
 /**
  * The file's sha256: from the bytes as this thread reads them (`hashing`: no second read of the
- * file), or a block at a time while this thread waits on the reader thread (`step`). `digest`
- * reads whatever is left (a run stopped early), so it is always of the whole file.
+ * file), or as the reader thread computed it (`adopt`). `digest` reads whatever is left (a run
+ * stopped early), so it is always of the whole file.
  */
 class FileHash {
   private readonly hash = createHash('sha256');
-  private readonly block = new Uint8Array(1 << 20);
   private bytes = 0;
-  private descriptor: number | undefined;
-  private done = false;
+  private adopted: string | undefined;
 
   constructor(private readonly file: string) {}
 
@@ -512,27 +530,24 @@ class FileHash {
     }
   }
 
-  /** Hashes the next block; false once the whole file is in. */
-  step(): boolean {
-    if (this.done) return false;
-    this.descriptor ??= openSync(this.file, 'r');
-    const length = readSync(this.descriptor, this.block, 0, this.block.length, this.bytes);
-    if (length === 0) {
-      this.done = true;
-      closeSync(this.descriptor);
-      this.descriptor = undefined;
-      return false;
-    }
-    this.hash.update(this.block.subarray(0, length));
-    this.bytes += length;
-    return true;
+  /** The whole file's digest, computed elsewhere (the reader thread read every byte). */
+  adopt(hex: string): void {
+    this.adopted = hex;
   }
 
   digest(): string {
+    if (this.adopted !== undefined) return this.adopted;
+    const descriptor = openSync(this.file, 'r');
     try {
-      while (this.step());
+      const block = new Uint8Array(1 << 20);
+      for (;;) {
+        const length = readSync(descriptor, block, 0, block.length, this.bytes);
+        if (length === 0) break;
+        this.hash.update(block.subarray(0, length));
+        this.bytes += length;
+      }
     } finally {
-      if (this.descriptor !== undefined) closeSync(this.descriptor);
+      closeSync(descriptor);
     }
     return this.hash.digest('hex');
   }

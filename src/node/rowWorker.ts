@@ -1,13 +1,14 @@
-// Online rows parsed on a second thread. Reading and parsing a CSV cost about twice what encoding
-// and training on its rows does (CLI profile, 1M × 16: ~0.8 s against ~0.4 s), so the CLI parses
-// in a worker thread and trains on the main one while the next chunks are parsed: the two overlap
-// and a run takes about as long as the parse alone. The main thread's waits for the next chunk are
-// handed to `onIdle` (the CLI hashes the file there). The chunks are the ones `readRowChunks`
-// yields, moved (not copied) between threads; the worker parses at most WINDOW chunks ahead, so
-// memory stays bounded whatever the file size.
+// Online rows parsed on a second thread. Reading and parsing a CSV cost about as much as encoding
+// and training on its rows does (CLI profile, 1M × 16: ~0.6 s each), so the CLI parses in a worker
+// thread and trains on the main one while the next chunks are parsed: the two overlap. The worker
+// also hashes the bytes it reads (sha256, for the report), which saves the main thread a second
+// read of the file. The chunks are the ones `readRowChunks` yields, moved (not copied) between
+// threads and handed back to be refilled; the worker parses at most WINDOW chunks ahead, so memory
+// stays bounded whatever the file size.
 //
 // This one file is both sides: imported, it exports `workerRowChunks`; bundled on its own
 // (dist/rowWorker.js, beside the CLI) it is the worker's script.
+import { createHash, type Hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -20,11 +21,12 @@ const WINDOW = 3;
 const ROLE = 'csv-trainer-rows';
 
 interface WorkerInput {
-  role: typeof ROLE;
   path: string;
   requests: ColumnRequest[];
   chunkRows: number;
   totalBytes?: number;
+  /** Hash the file's bytes (sha256) as they are read. */
+  hash: boolean;
 }
 
 type FromWorker =
@@ -38,19 +40,21 @@ type FromWorker =
       /** Per column, the categories added since the previous chunk. */
       newCategories: (string[] | null)[];
     }
-  | { kind: 'end' }
+  /** The file's sha256 (hex) when it was asked for: every byte was read. */
+  | { kind: 'end'; sha256?: string }
   | { kind: 'error'; code?: CsvErrorCode; message: string; line?: number; column?: number };
 
-type ToWorker = { kind: 'more' };
+/** What to read (once, first), then room for one more chunk with the last chunk's buffer handed back for reuse. */
+type ToWorker = { kind: 'start'; input: WorkerInput } | { kind: 'more'; spent?: Float64Array };
 
 export interface WorkerRowOptions {
   chunkRows: number;
   totalBytes?: number;
   /**
-   * Called while the next chunk is not there yet, until it returns false: a slice of other work
-   * (a few milliseconds) for the time this thread would otherwise wait.
+   * Called with the file's sha256 (hex) once the last chunk is read: the worker hashes the bytes
+   * as it reads them. Not called when the reading stops early.
    */
-  onIdle?: () => boolean;
+  onSha256?: (hex: string) => void;
 }
 
 /** The worker's script, or undefined where it is not built (then parse on this thread). */
@@ -59,7 +63,53 @@ export function rowWorkerScript(): string | undefined {
   return candidates.find((file) => existsSync(file));
 }
 
-/** `readRowChunks` over a file, run in a worker thread; the worker stops when the reader does. */
+/** A reader thread started ahead of use, not yet given a file. */
+let spare: { script: string; worker: Worker; dead: boolean } | undefined;
+
+function startWorker(script: string): Worker {
+  // From the sources (unit tests under tsx) the worker needs tsx's loader too.
+  const workerData = { role: ROLE };
+  return script.endsWith('.ts')
+    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true, workerData })
+    : new Worker(script, { workerData });
+}
+
+/**
+ * Starts a reader thread now, for the next `workerRowChunks` on `script` to take: its start-up
+ * (some tens of milliseconds: a thread, a runtime, the script) then overlaps with what the caller
+ * does meanwhile (sampling the file's types, setting up the backend). An unused one does not keep
+ * the process alive.
+ */
+export function prestartRowWorker(script: string): void {
+  if (spare && !spare.dead) return;
+  const worker = startWorker(script);
+  const started = { script, worker, dead: false };
+  const died = () => {
+    started.dead = true;
+  };
+  worker.on('error', died);
+  worker.on('exit', died);
+  worker.unref();
+  spare = started;
+}
+
+/** The spare thread for `script` if there is a live one, else a new thread. */
+function takeWorker(script: string): Worker {
+  const taken = spare;
+  spare = undefined;
+  if (taken && taken.script === script && !taken.dead) {
+    taken.worker.removeAllListeners();
+    taken.worker.ref();
+    return taken.worker;
+  }
+  if (taken) void taken.worker.terminate();
+  return startWorker(script);
+}
+
+/**
+ * `readRowChunks` over a file, run in a worker thread; the worker stops when the reader does. A
+ * chunk's `values` are handed back to the worker (and refilled) when the next chunk is asked for.
+ */
 export function workerRowChunks(
   script: string,
   file: string,
@@ -67,27 +117,26 @@ export function workerRowChunks(
   options: WorkerRowOptions,
 ): AsyncIterable<RowChunk> {
   const input: WorkerInput = {
-    role: ROLE,
     path: file,
     requests,
     chunkRows: options.chunkRows,
     totalBytes: options.totalBytes,
+    hash: options.onSha256 !== undefined,
   };
   let started = false;
   return {
     [Symbol.asyncIterator]: () => {
       if (started) throw new Error('the rows of a worker can be read once');
       started = true;
-      // From the sources (unit tests under tsx) the worker needs tsx's loader too.
-      const worker = script.endsWith('.ts')
-        ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true, workerData: input })
-        : new Worker(script, { workerData: input });
+      const worker = takeWorker(script);
       const queue: FromWorker[] = [];
       let wake: (() => void) | undefined;
       let failure: Error | undefined;
       let exited = false;
-      let idleWork = options.onIdle;
-      const categories: (string[] | undefined)[] = requests.map((r) => (r.kind === 'category' ? [] : undefined));
+      let previous: Float64Array | undefined;
+      const categories: (string[] | undefined)[] = requests.map((r) =>
+        r.kind === 'category' ? [] : undefined,
+      );
       worker.on('message', (message: FromWorker) => {
         queue.push(message);
         wake?.();
@@ -100,15 +149,11 @@ export function workerRowChunks(
         exited = true;
         wake?.();
       });
+      worker.postMessage({ kind: 'start', input } satisfies ToWorker);
       const arrived = () => queue.length > 0 || failure !== undefined || exited;
       const nextMessage = async (): Promise<FromWorker> => {
         while (!arrived()) {
-          if (idleWork && !idleWork()) idleWork = undefined;
-          // A message is only delivered between turns of the event loop: yield one after each slice.
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            if (idleWork) setImmediate(resolve);
-          });
+          await new Promise<void>((resolve) => (wake = resolve));
           wake = undefined;
         }
         const message = queue.shift();
@@ -121,6 +166,7 @@ export function workerRowChunks(
           const message = await nextMessage();
           if (message.kind === 'end') {
             stop();
+            if (message.sha256 !== undefined) options.onSha256?.(message.sha256);
             return { done: true, value: undefined };
           }
           if (message.kind === 'error') {
@@ -129,7 +175,13 @@ export function workerRowChunks(
               ? new CsvError(message.code, message.message, message.line, message.column)
               : new Error(message.message);
           }
-          worker.postMessage({ kind: 'more' } satisfies ToWorker);
+          // The previous chunk is spent once the next is asked for: its buffer goes back to be
+          // filled again (transferred, not copied), so neither thread allocates per chunk.
+          const spent = previous;
+          previous = message.values;
+          if (spent)
+            worker.postMessage({ kind: 'more', spent } satisfies ToWorker, [spent.buffer as ArrayBuffer]);
+          else worker.postMessage({ kind: 'more' } satisfies ToWorker);
           message.newCategories.forEach((added, c) => {
             if (added) categories[c]!.push(...added);
           });
@@ -156,59 +208,78 @@ export function workerRowChunks(
 
 // ---- The worker's side ----
 
-async function runWorker(input: WorkerInput, port: NonNullable<typeof parentPort>): Promise<void> {
+/** Waits for the file to read, then reads it, WINDOW chunks ahead of what the main thread took. */
+function serveWorker(port: NonNullable<typeof parentPort>): void {
   let credit = WINDOW;
   let wake: (() => void) | undefined;
+  const spentBuffers: Float64Array[] = [];
   port.on('message', (message: ToWorker) => {
-    if (message.kind === 'more') credit++;
-    wake?.();
-  });
-  try {
-    const sent = input.requests.map(() => 0);
-    for await (const chunk of readRowChunks(fileChunksSync(input.path), input.requests, {
-      chunkRows: input.chunkRows,
-      totalBytes: input.totalBytes,
-    })) {
-      while (credit === 0) {
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-      }
-      credit--;
-      const newCategories = chunk.categories.map((list, c) => {
-        if (!list || list.length === sent[c]) return null;
-        const added = list.slice(sent[c]);
-        sent[c] = list.length;
-        return added;
-      });
-      // A view over part of a buffer (the last chunk) is copied; a whole buffer is moved.
-      const values =
-        chunk.values.byteOffset === 0 && chunk.values.byteLength === chunk.values.buffer.byteLength
-          ? chunk.values
-          : chunk.values.slice();
-      const message: FromWorker = {
-        kind: 'chunk',
-        rows: chunk.rows,
-        width: chunk.width,
-        values,
-        firstLine: chunk.firstLine,
-        skippedRows: chunk.skippedRows,
-        newCategories,
-      };
-      port.postMessage(message, [values.buffer as ArrayBuffer]);
+    if (message.kind === 'start') void runWorker(message.input);
+    else {
+      credit++;
+      if (message.spent) spentBuffers.push(message.spent);
+      wake?.();
     }
-    port.postMessage({ kind: 'end' } satisfies FromWorker);
-  } catch (error) {
-    const csv = error instanceof CsvError ? error : undefined;
-    port.postMessage({
-      kind: 'error',
-      message: error instanceof Error ? error.message : String(error),
-      ...(csv ? { code: csv.code, line: csv.line, column: csv.column } : {}),
-    } satisfies FromWorker);
-  } finally {
-    port.close();
+  });
+
+  async function runWorker(input: WorkerInput): Promise<void> {
+    try {
+      const sent = input.requests.map(() => 0);
+      const hash = input.hash ? createHash('sha256') : undefined;
+      const bytes = fileChunksSync(input.path);
+      for await (const chunk of readRowChunks(hash ? hashing(bytes, hash) : bytes, input.requests, {
+        chunkRows: input.chunkRows,
+        totalBytes: input.totalBytes,
+        reuse: () => spentBuffers.pop(),
+      })) {
+        while (credit === 0) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+        credit--;
+        const newCategories = chunk.categories.map((list, c) => {
+          if (!list || list.length === sent[c]) return null;
+          const added = list.slice(sent[c]);
+          sent[c] = list.length;
+          return added;
+        });
+        // A view over part of a buffer (the last chunk) is copied; a whole buffer is moved.
+        const values =
+          chunk.values.byteOffset === 0 && chunk.values.byteLength === chunk.values.buffer.byteLength
+            ? chunk.values
+            : chunk.values.slice();
+        const message: FromWorker = {
+          kind: 'chunk',
+          rows: chunk.rows,
+          width: chunk.width,
+          values,
+          firstLine: chunk.firstLine,
+          skippedRows: chunk.skippedRows,
+          newCategories,
+        };
+        port.postMessage(message, [values.buffer as ArrayBuffer]);
+      }
+      port.postMessage({ kind: 'end', sha256: hash?.digest('hex') } satisfies FromWorker);
+    } catch (error) {
+      const csv = error instanceof CsvError ? error : undefined;
+      port.postMessage({
+        kind: 'error',
+        message: error instanceof Error ? error.message : String(error),
+        ...(csv ? { code: csv.code, line: csv.line, column: csv.column } : {}),
+      } satisfies FromWorker);
+    } finally {
+      port.close();
+    }
   }
 }
 
-if (!isMainThread && parentPort && (workerData as WorkerInput | undefined)?.role === ROLE) {
-  void runWorker(workerData as WorkerInput, parentPort);
+function* hashing(chunks: Iterable<Uint8Array>, hash: Hash): Iterable<Uint8Array> {
+  for (const chunk of chunks) {
+    hash.update(chunk);
+    yield chunk;
+  }
+}
+
+if (!isMainThread && parentPort && (workerData as { role?: string } | undefined)?.role === ROLE) {
+  serveWorker(parentPort);
 }

@@ -154,6 +154,11 @@ export async function* readRowChunks(
      * this: silently imputing a typo would give a confident wrong answer.
      */
     rejectNonNumbers?: boolean;
+    /**
+     * A spent `values` buffer to fill next instead of a new one (a reader whose chunks are handed
+     * back when consumed: no allocation, and no garbage, per chunk). Used only when its length fits.
+     */
+    reuse?: () => Float64Array | undefined;
   } = {},
 ): AsyncGenerator<RowChunk> {
   const chunkRows = Math.max(1, Math.floor(options.chunkRows ?? DEFAULT_CHUNK_ROWS));
@@ -168,7 +173,11 @@ export async function* readRowChunks(
     const categories = dictionaries.map((dictionary) => dictionary?.categories);
     const tokenizer = reader.tokenizer;
 
-    let values = new Float64Array(chunkRows * width);
+    const freshValues = (): Float64Array => {
+      const spent = options.reuse?.();
+      return spent && spent.length === chunkRows * width ? spent : new Float64Array(chunkRows * width);
+    };
+    let values = freshValues();
     let rows = 0;
     let firstLine = 0;
     const fastSlots = isNumeric.every(Boolean)
@@ -184,7 +193,7 @@ export async function* readRowChunks(
         if (rows > 0) rows = fillPlainRows(tokenizer, fastSlots, values, width, rows, chunkRows);
         if (rows === chunkRows) {
           yield { rows, width, values, firstLine, categories, skippedRows: reader.skippedRows };
-          values = new Float64Array(chunkRows * width);
+          values = freshValues();
           rows = 0;
           continue;
         }
@@ -218,7 +227,7 @@ export async function* readRowChunks(
       rows++;
       if (rows === chunkRows) {
         yield { rows, width, values, firstLine, categories, skippedRows: reader.skippedRows };
-        values = new Float64Array(chunkRows * width);
+        values = freshValues();
         rows = 0;
       }
     }

@@ -17,6 +17,12 @@ const HISTOGRAM_WARMUP = 1024;
 const TOP_CATEGORIES = 10;
 /** Categories: at most this many distinct values, and at most half the values distinct. */
 const MAX_CATEGORY_DISTINCT = 1000;
+/**
+ * The distinct values type inference needs: a column with more is text, not category. A profile
+ * only asked for types (`distinctCap`) counts no further; a column of floats then costs a table
+ * of a thousand entries rather than one per row.
+ */
+export const TYPES_DISTINCT_CAP = MAX_CATEGORY_DISTINCT + 1;
 
 /**
  * Tokens that mean "no value" in the wild (R, pandas, Excel exports). They count as missing for
@@ -237,12 +243,18 @@ export function isValidIsoDate(text: string): boolean {
 }
 
 /** Profile every column over the whole file, in one pass and bounded memory. */
-export async function profileCsv(source: ByteChunks, options: ReadOptions = {}): Promise<CsvProfile> {
+export async function profileCsv(
+  source: ByteChunks,
+  options: ReadOptions & {
+    /** Distinct values counted per column (default DISTINCT_CAP); TYPES_DISTINCT_CAP is enough for types. */
+    distinctCap?: number;
+  } = {},
+): Promise<CsvProfile> {
   const reader = await CsvReader.open(source, options);
   try {
     const columnCount = reader.header.length;
     const distinctCap = Math.min(
-      DISTINCT_CAP,
+      options.distinctCap ?? DISTINCT_CAP,
       Math.max(100, Math.floor(DISTINCT_TOTAL_BUDGET / columnCount)),
     );
     const columns = reader.header.map((name) => new ColumnAccumulator(name, distinctCap));

@@ -111,7 +111,8 @@ export interface LoadedColumns {
 /**
  * A block of consecutive rows for online training, row-major: `values[r * width + c]` for the
  * requested columns in request order. Category columns hold codes (as numbers; -1 missing) into
- * `categories[c]`, a dictionary that only grows. NaN marks a missing numeric value.
+ * `categories[c]`, a dictionary that only grows. NaN marks a missing numeric value. A chunk is
+ * read before the next one is asked for: a reader may then reuse its `values`.
  */
 export interface RowChunk {
   rows: number;

@@ -85,7 +85,7 @@ export class RollingWindow {
     this.loss[this.next] = loss;
     this.y[this.next] = y;
     this.correct[this.next] = correct ? 1 : 0;
-    this.next = (this.next + 1) % this.loss.length;
+    if (++this.next === this.loss.length) this.next = 0;
     if (this.filled < this.loss.length) this.filled++;
   }
 
