@@ -232,9 +232,32 @@ describe('csv-trainer train', () => {
     assert.deepEqual(validateReport(report), []);
   });
 
-  it('exit 3: an online MLP that diverges in its first rows writes a valid report without progressive metrics', async () => {
+  it('an online MLP regressor learns a target in the hundreds at the default learning rate (standardised target)', async () => {
     copyFileSync(join(__dirname, '../../examples/housing.csv'), join(cwd, 'housing.csv'));
     const result = await run('housing.csv', '--target', 'price_k', '--mode', 'online', '--model', 'mlp');
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(readFileSync(join(cwd, '.csv-trainer', 'runs', reports()[0]), 'utf8'));
+    assert.deepEqual(validateReport(report), []);
+    assert.equal(report.status, 'completed');
+    // In the target's units: an MSE of ~1e-3 would be the standardised scale leaking through.
+    assert.ok(report.metrics.train.r2 > 0.85, `train R² ${report.metrics.train.r2}`);
+    assert.ok(report.metrics.progressive.r2 > 0.8, `progressive R² ${report.metrics.progressive.r2}`);
+    assert.ok(report.metrics.train.mse > 100, `train MSE ${report.metrics.train.mse}`);
+  });
+
+  it('exit 3: an online MLP that diverges in its first rows writes a valid report without progressive metrics', async () => {
+    copyFileSync(join(__dirname, '../../examples/housing.csv'), join(cwd, 'housing.csv'));
+    const result = await run(
+      'housing.csv',
+      '--target',
+      'price_k',
+      '--mode',
+      'online',
+      '--model',
+      'mlp',
+      '--lr',
+      '10',
+    );
     assert.equal(result.code, 3, result.stderr);
     const report = JSON.parse(readFileSync(join(cwd, '.csv-trainer', 'runs', reports()[0]), 'utf8'));
     assert.deepEqual(validateReport(report), []);

@@ -173,6 +173,13 @@ describe('Predictor reproduces the train metrics of the run that saved it', () =
       config: { model: 'mlp', hidden: [6], activation: 'tanh', epochs: 5, optimizer: 'adam' },
     },
     {
+      name: 'mlp online regression (target standardised, the scale folded into the last layer)',
+      file: 'housing.csv',
+      target: 'price_k',
+      features: housingFeatures,
+      config: { mode: 'online', model: 'mlp', hidden: [8], epochs: 2, shuffle: false },
+    },
+    {
       name: 'mlp online with a categorical feature (unused one-hot inputs)',
       file: 'purchases.csv',
       target: 'purchased',

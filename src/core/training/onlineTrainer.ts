@@ -58,6 +58,8 @@ interface OnlineUpdater {
   resetPass(): void;
   progressive(): Metrics;
   rolling(): Metrics;
+  /** Sees the first chunk's encoded rows once, before learning any (see OpsUpdater). */
+  firstRows?(rows: Float32Array, count: number): void;
   /** Weights as [features+1 × outputs] (bias row last) for linear models. */
   linearWeights?(): { weights: Float64Array; bias: Float64Array; outputs: number };
   export(
@@ -111,6 +113,8 @@ export async function trainOnline(
         buffer = encoded.rows;
         trainingMs += now() - encodeStart;
         passRows += encoded.count;
+        if (pass === 0 && updater.samplesSeen() === 0 && encoded.count > 0)
+          updater.firstRows?.(encoded.rows, encoded.count);
         // A chunk is learned in steps, one loss point each, so that a small file (one chunk) still
         // draws a curve: about STEPS_PER_CHUNK per chunk, of at least MIN_STEP_ROWS rows.
         const stepRows = Math.max(MIN_STEP_ROWS, Math.ceil(encoded.count / STEPS_PER_CHUNK));
@@ -566,8 +570,18 @@ class ScanUpdater extends LossCountingUpdater {
   }
 }
 
-/** Generic path: one tfjs training step per sample (MLP; dispatch-bound, correct everywhere). */
+/**
+ * Generic path: one tfjs training step per sample (MLP; dispatch-bound, correct everywhere).
+ *
+ * An MLP regressor learns a standardised target when the features are standardised, as in batch
+ * mode (a price in the hundreds otherwise makes the default learning rate diverge). A stream has
+ * no training split to take the statistics from: they come from the first chunk's targets (up to
+ * 16,384 rows), fixed for the run. Losses, metrics, predictions and the exported model are in the
+ * target's own units (the scale is folded into the last layer).
+ */
 class OpsUpdater extends LossCountingUpdater {
+  private targetMean = 0;
+  private targetScale = 1;
   private readonly model: ModelParameters;
   private readonly optimizer: GradientOptimizer;
   private readonly outputs: number;
@@ -589,8 +603,25 @@ class OpsUpdater extends LossCountingUpdater {
     this.lastFinite = this.model.snapshot();
   }
 
+  firstRows(rows: Float32Array, count: number): void {
+    const { model, normalize, bias } = this.config;
+    if (model !== 'mlp' || this.task.loss !== 'squared' || normalize !== 'standard') return;
+    const stride = this.columns + 1;
+    let sum = 0;
+    for (let r = 0; r < count; r++) sum += rows[r * stride + this.columns];
+    // Without a bias the model cannot add the mean back: then the target is only scaled.
+    const mean = bias ? sum / count : 0;
+    let squares = 0;
+    for (let r = 0; r < count; r++) squares += (rows[r * stride + this.columns] - mean) ** 2;
+    const std = Math.sqrt(squares / count);
+    this.targetMean = mean;
+    this.targetScale = std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1;
+  }
+
   learn(rows: Float32Array, count: number, scoring: boolean): boolean {
     const stride = this.columns + 1;
+    const { targetMean, targetScale } = this;
+    const lossUnit = targetScale * targetScale;
     for (let start = 0; start < count; start += OPS_BLOCK_ROWS) {
       const n = Math.min(OPS_BLOCK_ROWS, count - start);
       const outputs: tf.Tensor[] = [];
@@ -603,7 +634,7 @@ class OpsUpdater extends LossCountingUpdater {
           const y =
             this.task.loss === 'softmax'
               ? (tf.cast(tf.oneHot(tf.tensor1d([label], 'int32'), this.outputs), 'float32') as tf.Tensor2D)
-              : tf.tensor2d([label], [1, 1]);
+              : tf.tensor2d([(label - targetMean) / targetScale], [1, 1]);
           outputs.push(tf.keep(this.model.forward(x)));
           losses.push(
             tf.keep(trainStep(this.model, this.optimizer, this.task.loss, x, y, this.config.learningRate)),
@@ -615,12 +646,13 @@ class OpsUpdater extends LossCountingUpdater {
       tf.dispose([...outputs, ...losses]);
       let blockLoss = 0;
       for (let r = 0; r < n; r++) {
-        blockLoss += stepLosses[r];
+        blockLoss += stepLosses[r] * lossUnit;
         if (!scoring) continue;
         const y = rows[(start + r) * stride + this.columns];
         if (this.task.loss === 'squared') {
-          this.regression.add(predicted[r], y);
-          this.window.push((predicted[r] - y) ** 2, y, false);
+          const prediction = predicted[r] * targetScale + targetMean;
+          this.regression.add(prediction, y);
+          this.window.push((prediction - y) ** 2, y, false);
         } else if (this.task.loss === 'logistic') {
           const correct = (predicted[r] >= 0 ? 1 : 0) === y;
           this.classification.add(stepLosses[r], correct);
@@ -656,7 +688,8 @@ class OpsUpdater extends LossCountingUpdater {
     return tidyValues(() => {
       const x = tf.tensor2d(featuresOnly(rows, count, this.columns), [count, this.columns]);
       const z = this.model.forward(x);
-      return this.task.loss === 'squared' ? z : this.task.loss === 'logistic' ? tf.sigmoid(z) : tf.softmax(z);
+      if (this.task.loss === 'squared') return tf.add(tf.mul(z, this.targetScale), this.targetMean);
+      return this.task.loss === 'logistic' ? tf.sigmoid(z) : tf.softmax(z);
     });
   }
 
@@ -677,13 +710,20 @@ class OpsUpdater extends LossCountingUpdater {
         preprocessing,
       );
     }
+    const last = this.model.layers.length - 1;
+    const { targetMean, targetScale } = this;
     return exportMlpLayers(
-      this.model.layers.map((layer) => ({
-        weights: layer.weights.dataSync() as Float32Array,
-        shape: layer.weights.shape as [number, number],
-        bias: layer.bias?.dataSync(),
-        activation: layer.activation,
-      })),
+      this.model.layers.map((layer, i) => {
+        const weights = layer.weights.dataSync() as Float32Array;
+        const bias = layer.bias?.dataSync() as Float32Array | undefined;
+        return {
+          // The target's scaling folded into the last layer: w ← s·w, b ← s·b + m.
+          weights: i === last ? weights.map((w) => w * targetScale) : weights,
+          shape: layer.weights.shape as [number, number],
+          bias: i === last ? bias?.map((b) => b * targetScale + targetMean) : bias,
+          activation: layer.activation,
+        };
+      }),
     );
   }
 
