@@ -72,13 +72,11 @@ export function runMinibatchGlm(
   batchSize: number,
 ): tf.Tensor1D {
   registerMinibatchKernels();
-  return tf
-    .engine()
-    .runKernel(MINIBATCH_GLM_KERNEL, { x, y, order }, {
-      state,
-      learningRate,
-      batchSize,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
+  return tf.engine().runKernel(MINIBATCH_GLM_KERNEL, { x, y, order }, {
+    state,
+    learningRate,
+    batchSize,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
 }
 
 function minibatchKernelFunc(args: {

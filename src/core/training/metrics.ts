@@ -89,6 +89,24 @@ export class RollingWindow {
     if (this.filled < this.loss.length) this.filled++;
   }
 
+  /** `push` for rows `0 … count − 1` of the given arrays, in order (only the last `size` stay). */
+  pushAll(loss: Float64Array, y: Float64Array, correct: Uint8Array, count: number): void {
+    // Rows that would be overwritten within this call are skipped, their slots passed over: every
+    // value lands where `push` would put it (the sums then add in the same order).
+    const skipped = Math.max(0, count - this.loss.length);
+    if (skipped > 0) {
+      this.next = (this.next + skipped) % this.loss.length;
+      this.filled = this.loss.length;
+    }
+    for (let i = skipped; i < count; i++) {
+      this.loss[this.next] = loss[i];
+      this.y[this.next] = y[i];
+      this.correct[this.next] = correct[i];
+      if (++this.next === this.loss.length) this.next = 0;
+      if (this.filled < this.loss.length) this.filled++;
+    }
+  }
+
   regression(): RegressionMetrics {
     let sse = 0;
     let sumY = 0;

@@ -226,10 +226,14 @@ export class StreamEncoder {
     const classification = this.task.kind === 'classification';
     if (this.keptRows.length < chunk.rows) this.keptRows = new Int32Array(chunk.rows);
     const keptRows = this.keptRows;
+    // A regression target is the value itself (a call per row would box it: garbage).
+    const targetAsIs = this.task.loss === 'squared';
     let kept = 0;
     rows: for (let r = 0; r < chunk.rows; r++) {
       const base = r * width;
-      const y = this.encodeTarget(values[base + featureCount], chunk);
+      const y = targetAsIs
+        ? values[base + featureCount]
+        : this.encodeTarget(values[base + featureCount], chunk);
       if (y !== y) {
         if (!this.frozen) this.dropped++;
         continue;
@@ -246,9 +250,10 @@ export class StreamEncoder {
         this.labelsSeen++;
       }
       out[kept * stride + columns] = y;
-      if (!this.frozen) this.normalEquations?.add(values, base, y);
       keptRows[kept++] = base;
     }
+    // A regression target is the value itself: the rows as they are (features, then the target).
+    if (!this.frozen) this.normalEquations?.addRows(values, keptRows, kept);
     const countBefore = this.count;
     if (!this.frozen) this.count += kept;
     if (!this.standardize) {
