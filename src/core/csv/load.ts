@@ -1,6 +1,6 @@
 // Training data out of a CSV: whole typed columns (batch) or row blocks pulled on demand (online).
 import { CsvReader, decodeField, END, NEED_MORE } from './reader';
-import { CsvTokenizer, ROW } from './tokenizer';
+import type { CsvTokenizer } from './tokenizer';
 import { parseNumberBytes } from './numbers';
 import { MISSING_TOKENS } from './profile';
 import {
@@ -14,6 +14,8 @@ import {
 } from './types';
 
 const INITIAL_CAPACITY = 64 * 1024;
+/** Rows per block of the plain-row fast path when loading columns. */
+const PLAIN_BLOCK_ROWS = 4096;
 export const DEFAULT_CHUNK_ROWS = 4096;
 
 function resolveColumns(header: readonly string[], requests: readonly ColumnRequest[]): number[] {
@@ -70,12 +72,12 @@ export async function loadColumns(
     // All numeric: plain rows go through the tokenizer's fused scan-and-parse fast path.
     const fastSlots =
       categoryRequests.length === 0 ? plainRowSlots(reader.header.length, numericFields) : undefined;
-    const fastRow = new Float64Array(numericFields.length);
+    const fastBlock = new Float64Array(PLAIN_BLOCK_ROWS * numericFields.length);
 
     for (;;) {
       if (fastSlots !== undefined && rows < capacity) {
         const before = rows;
-        rows = loadPlainRows(tokenizer, fastSlots, fastRow, numericValues, rows, capacity);
+        rows = loadPlainRows(tokenizer, fastSlots, fastBlock, numericValues, rows, capacity);
         if (rows !== before) continue;
       }
       const status = tokenizer.nextRow();
@@ -186,11 +188,9 @@ export async function* readRowChunks(
     for (;;) {
       if (fastSlots !== undefined) {
         const before = rows;
-        if (rows === 0 && tokenizer.nextPlainNumericRow(fastSlots, values, 0) === ROW) {
-          firstLine = tokenizer.rowLine;
-          rows = 1;
-        }
-        if (rows > 0) rows = fillPlainRows(tokenizer, fastSlots, values, width, rows, chunkRows);
+        const line = tokenizer.currentLine;
+        rows += tokenizer.plainNumericRows(fastSlots, values, rows * width, width, chunkRows - rows);
+        if (before === 0 && rows > 0) firstLine = line;
         if (rows === chunkRows) {
           yield { rows, width, values, firstLine, categories, skippedRows: reader.skippedRows };
           values = freshValues();
@@ -279,39 +279,30 @@ function grownCapacity(reader: CsvReader, capacity: number, totalBytes: number |
 }
 
 /**
- * As many plain numeric rows as the current chunk holds, in a synchronous loop (which the JIT
- * optimises better than the async caller); returns the new row count.
+ * As many plain numeric rows as the current chunk holds (up to `capacity`), a block at a time
+ * through `block` into the columns; returns the new row count.
  */
 function loadPlainRows(
   tokenizer: CsvTokenizer,
   slots: Int32Array,
-  row: Float64Array,
+  block: Float64Array,
   columns: Float32Array[],
   rows: number,
   capacity: number,
 ): number {
-  const width = row.length;
-  while (rows < capacity && tokenizer.nextPlainNumericRow(slots, row) === ROW) {
-    for (let k = 0; k < width; k++) columns[k][rows] = row[k];
-    rows++;
+  const width = columns.length;
+  const blockRows = block.length / width;
+  for (;;) {
+    const wanted = Math.min(blockRows, capacity - rows);
+    if (wanted <= 0) return rows;
+    const read = tokenizer.plainNumericRows(slots, block, 0, width, wanted);
+    for (let k = 0; k < width; k++) {
+      const column = columns[k];
+      for (let r = 0; r < read; r++) column[rows + r] = block[r * width + k];
+    }
+    rows += read;
+    if (read < wanted) return rows;
   }
-  return rows;
-}
-
-/**
- * Plain numeric rows parsed straight into the chunk's buffer, up to `chunkRows`, in a synchronous
- * loop (an async generator's loop is optimised less well); returns the new row count.
- */
-function fillPlainRows(
-  tokenizer: CsvTokenizer,
-  slots: Int32Array,
-  values: Float64Array,
-  width: number,
-  rows: number,
-  chunkRows: number,
-): number {
-  while (rows < chunkRows && tokenizer.nextPlainNumericRow(slots, values, rows * width) === ROW) rows++;
-  return rows;
 }
 
 /** Per header field, the request slot it fills (-1: not requested). A field requested twice keeps the last slot. */

@@ -11,6 +11,7 @@
 // middle of a row, the partial row is copied aside (so the caller may reuse its chunk buffer) and
 // rescanned from its start once more bytes arrive. That makes every decision (CR vs CRLF, a UTF-8
 // sequence cut in two, a doubled quote cut in two) independent of where the chunks were cut.
+import { WasmPlainRows } from './plainRowsWasm';
 import { CsvError } from './types';
 
 export const ROW = 1;
@@ -47,6 +48,11 @@ export interface TokenizerOptions {
   maxFieldBytes: number;
   /** Line number of the first byte fed (1-based). */
   firstLine?: number;
+  /**
+   * `plainNumericRows` in WebAssembly (the default, where it compiles) or in JavaScript (the
+   * reference the WebAssembly loop is tested against).
+   */
+  plainRows?: 'wasm' | 'js';
 }
 
 export class CsvTokenizer {
@@ -74,6 +80,10 @@ export class CsvTokenizer {
 
   private position = 0;
   private end = 0;
+  /** Just past the last LF of the input (0: none): where `plainNumericRows` stops. */
+  private plainEnd = 0;
+  /** Created at the first `plainNumericRows`; null: the JavaScript loop. */
+  private wasmRows: WasmPlainRows | null | undefined;
   private final = false;
   private nextLine: number;
   /** Holds an incomplete row carried over to the next chunk (and the next chunk appended to it). */
@@ -85,6 +95,7 @@ export class CsvTokenizer {
     this.maxFieldBytes = options.maxFieldBytes;
     this.maxRowBytes = Math.max(16 * 1024 * 1024, 16 * options.maxFieldBytes);
     this.nextLine = options.firstLine ?? 1;
+    if (options.plainRows === 'js') this.wasmRows = null;
     for (const table of [this.unquotedStops, this.quotedStops]) {
       table[LF] = 1;
       table[CR] = 1;
@@ -105,6 +116,7 @@ export class CsvTokenizer {
       this.bytes = chunk;
       this.position = 0;
       this.end = chunk.length;
+      this.plainEnd = chunk.lastIndexOf(LF) + 1;
       return;
     }
     const needed = this.carryLength + chunk.length;
@@ -117,6 +129,7 @@ export class CsvTokenizer {
     this.bytes = this.work;
     this.position = 0;
     this.end = needed;
+    this.plainEnd = this.work.lastIndexOf(LF, needed - 1) + 1;
     this.carryLength = 0;
   }
 
@@ -301,6 +314,50 @@ export class CsvTokenizer {
   }
 
   /**
+   * `nextPlainNumericRow` row after row: up to `maxRows` rows into `out`, row `r` at
+   * `offset + r * width`, stopping before the first row that is not plain (left for `nextRow`) or
+   * that the input does not hold whole. Returns the rows read.
+   */
+  plainNumericRows(
+    slots: Int32Array,
+    out: Float64Array,
+    offset: number,
+    width: number,
+    maxRows: number,
+  ): number {
+    if (maxRows <= 0) return 0;
+    if (this.wasmRows === undefined) this.wasmRows = WasmPlainRows.create(this.unquotedStops) ?? null;
+    const engine = this.wasmRows;
+    if (engine === null) {
+      let rows = 0;
+      while (rows < maxRows && this.nextPlainNumericRow(slots, out, offset + rows * width) === ROW) rows++;
+      return rows;
+    }
+    if (this.position >= this.plainEnd) return 0;
+    const rows = engine.rows(
+      this.bytes,
+      this.position,
+      this.plainEnd,
+      slots,
+      out,
+      offset,
+      width,
+      maxRows,
+      this.delimiter,
+      this.maxFieldBytes,
+    );
+    if (rows > 0) {
+      this.position = engine.position;
+      this.lfCount += engine.lineFeeds;
+      this.crlfCount += engine.crlfs;
+      this.fieldCount = slots.length;
+      this.rowLine = this.nextLine + rows - 1;
+      this.nextLine += rows;
+    }
+    return rows;
+  }
+
+  /**
    * Fast path for the common plain numeric row (unquoted ASCII fields such as `-12.5`, LF or CRLF):
    * writes field `k` to `out[slots[k]]` (fields with slot -1 are skipped) and returns ROW, exactly as
    * `nextRow` + `parseNumberBytes` would. Anything else — an empty field, an exponent, a quote,
@@ -399,6 +456,7 @@ export class CsvTokenizer {
     this.bytes = EMPTY_BYTES;
     this.position = 0;
     this.end = 0;
+    this.plainEnd = 0;
     this.nextLine = rowLine;
     return NEED_MORE;
   }
