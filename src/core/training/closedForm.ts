@@ -1,5 +1,6 @@
 // The reference optimum: ordinary least squares by the normal equations, in float64 JavaScript
 // (deliberately outside tfjs: it is the yardstick the tfjs training is measured against).
+import { WasmRowSums, type GramTotals } from './gramWasm';
 
 /** Rows gathered before they are added to the normal equations: 16 columns of them stay in cache. */
 const BLOCK_ROWS = 256;
@@ -13,19 +14,113 @@ export interface LeastSquaresSolution {
   loss: number;
 }
 
+/** What the rows add up to, whatever the bias: XᵀX (upper triangle), Xᵀy, yᵀy, Σx, Σy, n. */
+type RowSums = GramTotals;
+
+/** Accumulates rows (the features, then the target) into their sums. */
+interface RowSink {
+  add(row: ArrayLike<number>, offset: number, y: number): void;
+  addRows(values: Float64Array, rowStarts: Int32Array, count: number): void;
+  totals(): RowSums;
+}
+
 /**
  * Sums of the normal equations, accumulated row by row: `gram = Σ x̃ x̃ᵀ`, `xty = Σ x̃ y`, where
  * x̃ is the row with a trailing 1 when `bias` is on. Lets a stream compute the optimum (and the
  * exact MSE of any weights) without keeping the rows.
  *
- * Rows are gathered by column, BLOCK_ROWS at a time, and added as sums of products of whole
- * columns: the accumulators stay in registers, where adding row by row reads and writes the Gram
- * matrix for every product (2.5× faster here). Every reader sees the rows not yet added.
+ * The sums run in WebAssembly (gram.wat: two products per instruction, ~3× the JavaScript below on
+ * 1M × 16) where it compiles, else in JavaScript (`JsRowSums`); a test holds the two together.
+ * Every reader sees the rows not yet added.
  */
 export class NormalEquations {
   readonly size: number;
+  private readonly sink: RowSink;
+
+  constructor(
+    readonly features: number,
+    readonly bias: boolean,
+    engine: 'wasm' | 'js' = 'wasm',
+  ) {
+    this.size = features + (bias ? 1 : 0);
+    this.sink = (engine === 'wasm' ? WasmRowSums.create(features) : undefined) ?? new JsRowSums(features);
+  }
+
+  /** `row` holds the features (length `features`) from `offset`; the bias column is implied. */
+  add(row: ArrayLike<number>, offset: number, y: number): void {
+    this.sink.add(row, offset, y);
+  }
+
+  /** `count` rows of `values`, row `i` starting at `rowStarts[i]` with the features then the target. */
+  addRows(values: Float64Array, rowStarts: Int32Array, count: number): void {
+    this.sink.addRows(values, rowStarts, count);
+  }
+
+  /** The sums so far (upper triangle of `gram`, `size` × `size`). */
+  sums(): { gram: Float64Array; xty: Float64Array; yty: number; sumY: number; rows: number } {
+    const totals = this.sink.totals();
+    const { size, features } = this;
+    const gram = new Float64Array(size * size);
+    const xty = new Float64Array(size);
+    for (let a = 0; a < features; a++) {
+      for (let b = a; b < features; b++) gram[a * size + b] = totals.gram[a * features + b];
+      xty[a] = totals.xty[a];
+    }
+    if (this.bias) {
+      for (let a = 0; a < features; a++) gram[a * size + features] = totals.columnSums[a];
+      gram[features * size + features] = totals.rows;
+      xty[features] = totals.sumY;
+    }
+    return { gram, xty, yty: totals.yty, sumY: totals.sumY, rows: totals.rows };
+  }
+
+  /** Σ (w·x̃ − y)² / n for given weights (bias last when on), exact in float64. */
+  meanSquaredError(weights: ArrayLike<number>): number {
+    return squaredErrorOf(this.sums(), this.size, weights);
+  }
+
+  solve(): LeastSquaresSolution {
+    const sums = this.sums();
+    const { size, features } = this;
+    const full = new Float64Array(size * size);
+    for (let a = 0; a < size; a++)
+      for (let b = a; b < size; b++) full[a * size + b] = full[b * size + a] = sums.gram[a * size + b];
+    const solution = solveSymmetric(full, Float64Array.from(sums.xty), size);
+    const mse = squaredErrorOf(sums, size, solution);
+    return {
+      weights: Array.from(solution.subarray(0, features)),
+      bias: this.bias ? solution[features] : 0,
+      mse,
+      loss: mse / 2,
+    };
+  }
+}
+
+function squaredErrorOf(
+  sums: { gram: Float64Array; xty: Float64Array; yty: number; rows: number },
+  size: number,
+  weights: ArrayLike<number>,
+): number {
+  const { gram, xty } = sums;
+  let quad = 0;
+  let lin = 0;
+  for (let a = 0; a < size; a++) {
+    lin += weights[a] * xty[a];
+    quad += weights[a] * weights[a] * gram[a * size + a];
+    for (let b = a + 1; b < size; b++) quad += 2 * weights[a] * weights[b] * gram[a * size + b];
+  }
+  return Math.max(0, (quad - 2 * lin + sums.yty) / Math.max(1, sums.rows));
+}
+
+/**
+ * The sums in JavaScript. Rows are gathered by column, BLOCK_ROWS at a time, and added as sums of
+ * products of whole columns: the accumulators stay in registers, where adding row by row reads and
+ * writes the Gram matrix for every product (2.5× faster here).
+ */
+class JsRowSums implements RowSink {
   private readonly gram: Float64Array;
   private readonly xty: Float64Array;
+  private readonly columnSums: Float64Array;
   private yty = 0;
   private sumY = 0;
   private rows = 0;
@@ -34,17 +129,13 @@ export class NormalEquations {
   private readonly blockY = new Float64Array(BLOCK_ROWS);
   private pending = 0;
 
-  constructor(
-    readonly features: number,
-    readonly bias: boolean,
-  ) {
-    this.size = features + (bias ? 1 : 0);
-    this.gram = new Float64Array(this.size * this.size);
-    this.xty = new Float64Array(this.size);
+  constructor(private readonly features: number) {
+    this.gram = new Float64Array(features * features);
+    this.xty = new Float64Array(features);
+    this.columnSums = new Float64Array(features);
     this.block = new Float64Array(features * BLOCK_ROWS);
   }
 
-  /** `row` holds the features (length `features`) from `offset`; the bias column is implied. */
   add(row: ArrayLike<number>, offset: number, y: number): void {
     const { block, features } = this;
     const k = this.pending;
@@ -53,10 +144,6 @@ export class NormalEquations {
     if (++this.pending === BLOCK_ROWS) this.flush();
   }
 
-  /**
-   * `add` for `count` rows of `values`, row `i` starting at `rowStarts[i]` with the features then
-   * the target: gathered a column at a time, with no call (and no boxed float) per row.
-   */
   addRows(values: Float64Array, rowStarts: Int32Array, count: number): void {
     const { block, blockY, features } = this;
     for (let done = 0; done < count;) {
@@ -73,73 +160,37 @@ export class NormalEquations {
     }
   }
 
-  /** The sums so far (upper triangle of `gram`, `size` × `size`). */
-  sums(): { gram: Float64Array; xty: Float64Array; yty: number; sumY: number; rows: number } {
+  totals(): RowSums {
     this.flush();
-    return { gram: this.gram, xty: this.xty, yty: this.yty, sumY: this.sumY, rows: this.rows };
+    const { gram, xty, columnSums, yty, sumY, rows } = this;
+    return { gram, xty, columnSums, yty, sumY, rows };
   }
 
-  /** Adds the pending rows to the sums. */
   private flush(): void {
     const count = this.pending;
     if (count === 0) return;
     this.pending = 0;
-    const { size, gram, xty, features, block, blockY } = this;
+    const { gram, xty, features, block, blockY } = this;
     // The upper triangle two rows by two columns at a time: four sums per pass over four columns.
     for (let a = 0; a < features; a += 2) {
       const pairA = a + 1 < features;
       for (let b = a; b < features; b += 2) {
         const pairB = b + 1 < features;
-        if (pairA && pairB) addBlock2x2(gram, size, a, b, block, BLOCK_ROWS, count);
+        if (pairA && pairB) addBlock2x2(gram, features, a, b, block, BLOCK_ROWS, count);
         else
           for (let i = a; i <= (pairA ? a + 1 : a); i++)
             for (let j = Math.max(b, i); j <= (pairB ? b + 1 : b); j++)
-              gram[i * size + j] += dot(block, i * BLOCK_ROWS, block, j * BLOCK_ROWS, count);
+              gram[i * features + j] += dot(block, i * BLOCK_ROWS, block, j * BLOCK_ROWS, count);
       }
     }
     for (let a = 0; a < features; a++) {
       const offsetA = a * BLOCK_ROWS;
       xty[a] += dot(block, offsetA, blockY, 0, count);
-      if (this.bias) gram[a * size + features] += sum(block, offsetA, count);
-    }
-    const sumY = sum(blockY, 0, count);
-    if (this.bias) {
-      xty[features] += sumY;
-      gram[features * size + features] += count;
+      this.columnSums[a] += sum(block, offsetA, count);
     }
     this.yty += dot(blockY, 0, blockY, 0, count);
-    this.sumY += sumY;
+    this.sumY += sum(blockY, 0, count);
     this.rows += count;
-  }
-
-  /** Σ (w·x̃ − y)² / n for given weights (bias last when on), exact in float64. */
-  meanSquaredError(weights: ArrayLike<number>): number {
-    this.flush();
-    const { size, gram, xty } = this;
-    let quad = 0;
-    let lin = 0;
-    for (let a = 0; a < size; a++) {
-      lin += weights[a] * xty[a];
-      quad += weights[a] * weights[a] * gram[a * size + a];
-      for (let b = a + 1; b < size; b++) quad += 2 * weights[a] * weights[b] * gram[a * size + b];
-    }
-    return Math.max(0, (quad - 2 * lin + this.yty) / Math.max(1, this.rows));
-  }
-
-  solve(): LeastSquaresSolution {
-    this.flush();
-    const { size, features } = this;
-    const full = new Float64Array(size * size);
-    for (let a = 0; a < size; a++)
-      for (let b = a; b < size; b++) full[a * size + b] = full[b * size + a] = this.gram[a * size + b];
-    const solution = solveSymmetric(full, Float64Array.from(this.xty), size);
-    const mse = this.meanSquaredError(solution);
-    return {
-      weights: Array.from(solution.subarray(0, features)),
-      bias: this.bias ? solution[features] : 0,
-      mse,
-      loss: mse / 2,
-    };
   }
 }
 
