@@ -10,6 +10,8 @@ import {
   readRowChunks,
   RowChunk,
 } from '../../src/core/csv/index';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cutAt, encoder } from './csv-helpers';
 
 const source = (text: string) => [encoder.encode(text)];
@@ -44,6 +46,29 @@ describe('profileCsv', () => {
     assert.equal(byName.get('late')!.type, 'text');
     assert.equal(byName.get('empty')!.type, 'empty');
     assert.equal(byName.get('empty')!.missing, 200);
+  });
+
+  it('typesOnly: the same types and counts as the full profile, without histograms', async () => {
+    const text = readFileSync(join(__dirname, '../../examples/housing.csv'), 'utf8');
+    const lines = text.trimEnd().split('\n');
+    // 3,000 distinct floats: past the few distinct values types need, which typesOnly stops at.
+    const wide = ['u,' + lines[0], ...lines.slice(1).map((line, i) => `${(i * 0.37).toFixed(2)},${line}`)];
+    const full = await profileCsv(source(wide.join('\n') + '\n'));
+    const types = await profileCsv(source(wide.join('\n') + '\n'), { typesOnly: true });
+    assert.deepEqual(
+      types.columns.map((c) => [c.name, c.type, c.count, c.missing]),
+      full.columns.map((c) => [c.name, c.type, c.count, c.missing]),
+    );
+    assert.ok(
+      full.columns.some((c) => c.histogram),
+      'the full profile has histograms',
+    );
+    assert.ok(types.columns.every((c) => c.histogram === undefined));
+    const u = types.columns[0];
+    assert.equal(u.type, 'number');
+    assert.ok(u.distinctCapped && u.distinct <= 1001, `distinct ${u.distinct}`);
+    const neighborhood = types.columns.find((c) => c.name === 'neighborhood')!;
+    assert.equal(neighborhood.distinct, full.columns.find((c) => c.name === 'neighborhood')!.distinct);
   });
 
   it('ZIP codes with leading zeros stay categories when few', async () => {

@@ -2,7 +2,7 @@
 export * from './types';
 export { parseCsv, readCsvRecords, CsvRowView } from './parse';
 export type { ParseSummary } from './parse';
-export { profileCsv, DISTINCT_CAP, TYPES_DISTINCT_CAP, isValidIsoDate } from './profile';
+export { profileCsv, DISTINCT_CAP, isValidIsoDate } from './profile';
 export { loadColumns, readRowChunks, DEFAULT_CHUNK_ROWS } from './load';
 export { parseNumberBytes, parseStrictNumber, NumberScanner } from './numbers';
 export { detectDelimiter, MAX_PROBLEMS } from './reader';
