@@ -29,8 +29,9 @@ interface RowSink {
  * x̃ is the row with a trailing 1 when `bias` is on. Lets a stream compute the optimum (and the
  * exact MSE of any weights) without keeping the rows.
  *
- * The sums run in WebAssembly (gram.wat: two products per instruction, ~3× the JavaScript below on
- * 1M × 16) where it compiles, else in JavaScript (`JsRowSums`); a test holds the two together.
+ * The sums run in WebAssembly (gram.wat: two products per instruction; ~1.8× the JavaScript below
+ * on 1M × 16 streamed rows) where it compiles, else in JavaScript (`JsRowSums`); a test holds the
+ * two together.
  * Every reader sees the rows not yet added.
  */
 export class NormalEquations {
