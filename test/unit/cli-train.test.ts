@@ -259,6 +259,7 @@ describe('csv-trainer train', () => {
       '10',
     );
     assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, /diverged after [1-9]\d* samples/);
     const report = JSON.parse(readFileSync(join(cwd, '.csv-trainer', 'runs', reports()[0]), 'utf8'));
     assert.deepEqual(validateReport(report), []);
     assert.equal(report.status, 'diverged');

@@ -667,6 +667,8 @@ class OpsUpdater extends LossCountingUpdater {
       }
       if (!Number.isFinite(blockLoss)) {
         this.model.restore(this.lastFinite);
+        // The block's updates happened (then were undone): "diverged after n samples" counts them.
+        this.seen += n;
         return false;
       }
       this.lastFinite = this.model.snapshot();
