@@ -15,7 +15,7 @@ import {
   type HostToWebview,
   type RunSetup,
 } from '../src/core/protocol';
-import { linearEquation } from '../src/core/equation';
+import { EQUATION_TERMS, linearEquation } from '../src/core/equation';
 import type { LossPoint, Metrics, TrainConfig, TrainResult } from '../src/core/training/types';
 import { custom, el, formatCount, formatNumber } from './dom';
 import { loadState, onHostMessage, postToHost, saveState } from './hostBridge';
@@ -545,7 +545,7 @@ class TrainingView {
     table.append(body);
     const eq = el('p', {
       className: 'equation',
-      text: `${this.setup?.dataset.target ?? 'y'} ≈ ${linearEquation(result.model.bias, weights, (v) => formatNumber(v))}`,
+      text: `${this.setup?.dataset.target ?? 'y'} ≈ ${linearEquation(result.model.bias, weights, (v) => formatNumber(v), EQUATION_TERMS)}`,
     });
     return [eq, table];
   }

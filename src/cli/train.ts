@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import packageJson from '../../package.json';
 import { loadColumns, profileCsv, readRowChunks } from '../core/csv/index';
 import { CsvError, type ColumnKind, type ColumnProfile, type ColumnRequest } from '../core/csv/types';
-import { linearEquation } from '../core/equation';
+import { EQUATION_TERMS, linearEquation } from '../core/equation';
 import { buildReport, validateReport, type RunReport } from '../core/report';
 import {
   DEFAULT_CONFIG,
@@ -600,7 +600,12 @@ export function summary(report: ReturnType<typeof buildReport>, written: string)
     `${report.status}: ${report.config.model} ${report.mode}, ${report.dataset.rowsUsed} rows (${report.dataset.rowsSkipped} skipped), backend ${report.backend.name}`,
   ];
   if (report.model.type === 'linear' || report.model.type === 'logistic') {
-    const equation = linearEquation(report.model.bias, Object.entries(report.model.weights), formatNumber);
+    const equation = linearEquation(
+      report.model.bias,
+      Object.entries(report.model.weights),
+      formatNumber,
+      EQUATION_TERMS,
+    );
     lines.push(`  ${report.model.type === 'linear' ? 'y' : 'logit'} = ${equation}`);
   }
   const metric = (name: string, m: (typeof report.metrics)['train'] | undefined) =>

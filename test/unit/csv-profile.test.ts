@@ -10,6 +10,7 @@ import {
   readRowChunks,
   RowChunk,
 } from '../../src/core/csv/index';
+import { MAX_CHUNK_VALUES } from '../../src/core/csv/load';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cutAt, encoder } from './csv-helpers';
@@ -182,6 +183,27 @@ describe('loadColumns and readRowChunks', () => {
     assert.equal(chunksRead, 200);
     assert.equal(last.values[(last.rows - 1) * 2 + 1], 19_999);
     assert.equal(last.firstLine, 2 + 19_975);
+  });
+
+  it('gives a wide file shorter chunks: a chunk holds at most MAX_CHUNK_VALUES values', async () => {
+    const width = 3000;
+    const header = Array.from({ length: width }, (_, c) => `c${c}`).join(',');
+    const row = (r: number) => Array.from({ length: width }, (_, c) => (r * width + c) % 1000).join(',');
+    const text = [header, ...Array.from({ length: 500 }, (_, r) => row(r))].join('\n') + '\n';
+    const requests = Array.from({ length: width }, (_, c) => ({ name: `c${c}`, kind: 'numeric' as const }));
+    let rows = 0;
+    let chunks = 0;
+    for await (const chunk of readRowChunks(source(text), requests, { chunkRows: 16384 })) {
+      assert.ok(chunk.values.length <= MAX_CHUNK_VALUES, `${chunk.values.length} values in a chunk`);
+      assert.equal(
+        chunk.values[chunk.rows * width - 1],
+        ((rows + chunk.rows - 1) * width + width - 1) % 1000,
+      );
+      rows += chunk.rows;
+      chunks++;
+    }
+    assert.equal(rows, 500);
+    assert.equal(chunks, Math.ceil(500 / Math.floor(MAX_CHUNK_VALUES / width)));
   });
 });
 

@@ -15,6 +15,18 @@ describe('linear equation text', () => {
     );
     assert.equal(text, '86.3 + 1.75·area − 0.82·age + 0·rooms');
   });
+  it('a wide model shows its largest terms, in column order, and counts the rest', () => {
+    const weights = Array.from(
+      { length: 40 },
+      (_, i) => [`x${i}`, i === 7 ? -9 : i === 30 ? 5 : 0.001 * i] as const,
+    );
+    const text = linearEquation(1, weights, (v) => String(v), 3);
+    assert.equal(text, '1 − 9·x7 + 5·x30 + 0.039·x39 + … (37 smaller terms)');
+    assert.equal(
+      linearEquation(1, weights.slice(0, 3), (v) => String(v), 3),
+      '1 + 0·x0 + 0.001·x1 + 0.002·x2',
+    );
+  });
   it('a negative bias keeps its own sign', () => {
     assert.equal(
       linearEquation(-2, [['x', 3]], (v) => v.toFixed(1)),

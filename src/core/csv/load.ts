@@ -17,6 +17,8 @@ const INITIAL_CAPACITY = 64 * 1024;
 /** Rows per block of the plain-row fast path when loading columns. */
 const PLAIN_BLOCK_ROWS = 4096;
 export const DEFAULT_CHUNK_ROWS = 4096;
+/** Values (rows × columns) in one chunk at the most: 4 MB of float64. */
+export const MAX_CHUNK_VALUES = 1 << 19;
 
 function resolveColumns(header: readonly string[], requests: readonly ColumnRequest[]): number[] {
   const indexByName = new Map<string, number>();
@@ -149,6 +151,7 @@ export async function* readRowChunks(
   source: ByteChunks,
   requests: ColumnRequest[],
   options: ReadOptions & {
+    /** Rows per chunk (default DEFAULT_CHUNK_ROWS), fewer for a wide file (see MAX_CHUNK_VALUES). */
     chunkRows?: number;
     /**
      * Fail with `not-a-number` (line and column) on a numeric field that is neither a number, empty,
@@ -163,11 +166,18 @@ export async function* readRowChunks(
     reuse?: () => Float64Array | undefined;
   } = {},
 ): AsyncGenerator<RowChunk> {
-  const chunkRows = Math.max(1, Math.floor(options.chunkRows ?? DEFAULT_CHUNK_ROWS));
   const reader = await CsvReader.open(source, options);
   try {
     const fieldIndexes = resolveColumns(reader.header, requests);
     const width = requests.length;
+    // A wide file gets shorter chunks: memory per chunk stays bounded whatever the column count.
+    const chunkRows = Math.max(
+      1,
+      Math.min(
+        Math.floor(options.chunkRows ?? DEFAULT_CHUNK_ROWS),
+        Math.floor(MAX_CHUNK_VALUES / Math.max(1, width)),
+      ),
+    );
     const isNumeric = requests.map((request) => request.kind === 'numeric');
     const dictionaries = requests.map((request) =>
       request.kind === 'category' ? new CategoryDictionary() : undefined,
