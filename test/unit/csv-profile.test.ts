@@ -204,6 +204,13 @@ describe('loadColumns and readRowChunks', () => {
     }
     assert.equal(rows, 500);
     assert.equal(chunks, Math.ceil(500 / Math.floor(MAX_CHUNK_VALUES / width)));
+    // Loading columns goes through blocks of the same bound.
+    const loaded = await loadColumns(source(text), requests);
+    assert.equal(loaded.rows, 500);
+    const last = loaded.columns[width - 1];
+    assert.ok(last.kind === 'numeric');
+    assert.equal(last.values[499], (499 * width + width - 1) % 1000);
+    assert.equal(last.values[200], (200 * width + width - 1) % 1000);
   });
 });
 

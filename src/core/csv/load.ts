@@ -74,7 +74,11 @@ export async function loadColumns(
     // All numeric: plain rows go through the tokenizer's fused scan-and-parse fast path.
     const fastSlots =
       categoryRequests.length === 0 ? plainRowSlots(reader.header.length, numericFields) : undefined;
-    const fastBlock = new Float64Array(PLAIN_BLOCK_ROWS * numericFields.length);
+    const blockRows = Math.max(
+      1,
+      Math.min(PLAIN_BLOCK_ROWS, Math.floor(MAX_CHUNK_VALUES / Math.max(1, numericFields.length))),
+    );
+    const fastBlock = new Float64Array(blockRows * numericFields.length);
 
     for (;;) {
       if (fastSlots !== undefined && rows < capacity) {
