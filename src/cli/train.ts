@@ -626,6 +626,10 @@ export function summary(report: ReturnType<typeof buildReport>, written: string)
   return lines.join('\n') + '\n';
 }
 
+/** Six significant digits, trailing zeros dropped (from the mantissa only: 1.5e+10 stays e+10). */
 export function formatNumber(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toPrecision(6).replace(/\.?0+$/, '');
+  if (Number.isInteger(n) && Math.abs(n) < 1e15) return String(n);
+  const [mantissa, exponent] = n.toPrecision(6).split('e');
+  const trimmed = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
+  return exponent === undefined ? trimmed : `${trimmed}e${exponent}`;
 }

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { linearEquation } from '../../src/core/equation';
+import { formatNumber } from '../../src/cli/train';
 
 describe('linear equation text', () => {
   it('writes negative weights with a minus sign', () => {
@@ -32,5 +33,18 @@ describe('linear equation text', () => {
       linearEquation(-2, [['x', 3]], (v) => v.toFixed(1)),
       '-2.0 + 3.0·x',
     );
+  });
+});
+
+describe('CLI number format', () => {
+  it('six significant digits, trailing zeros dropped from the mantissa only', () => {
+    assert.equal(formatNumber(3), '3');
+    assert.equal(formatNumber(0.1 + 0.2), '0.3');
+    assert.equal(formatNumber(-1.2345678), '-1.23457');
+    assert.equal(formatNumber(12345678901.5), '1.23457e+10');
+    assert.equal(formatNumber(1.5e10 + 0.5), '1.5e+10');
+    assert.equal(formatNumber(4.527030116389743e248), '4.52703e+248');
+    assert.equal(formatNumber(1e21), '1e+21');
+    assert.equal(formatNumber(0.00000123456789), '0.00000123457');
   });
 });

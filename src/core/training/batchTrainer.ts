@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { closedFormLeastSquares } from './closedForm';
 import { evaluateSplit } from './evaluate';
 import { exportLinearModel, exportMlpLayers } from './exportModel';
-import { DIVERGED_ADVICE, LoopControl, now } from './loopControl';
+import { divergedAdvice, grewAdvice, LoopControl, now } from './loopControl';
 import { createMinibatchGlmState, runMinibatchGlm, type MinibatchGlmState } from './batchKernel';
 import { GradientOptimizer, ModelParameters, trainStep } from './models';
 import { prepareBatch, type PreparedBatch } from './preprocessing';
@@ -189,7 +189,7 @@ export async function trainBatch(
     if (!Number.isFinite(trainLoss) || !weightsFinite(model)) {
       model.restore(lastFinite);
       status = 'diverged';
-      message = `diverged in epoch ${epoch + 1}: ${DIVERGED_ADVICE}`;
+      message = `diverged in epoch ${epoch + 1}: ${divergedAdvice(config, columns)}`;
       break;
     }
     lastFinite = model.snapshot();
@@ -338,9 +338,20 @@ function summarise(
           prepared.preprocessing,
         );
   const { optimum } = run;
+  let { status, message } = run;
+  if (status === 'completed' && 'mse' in train.metrics && targetWidth === 1) {
+    const y = prepared.trainY;
+    let squares = 0;
+    for (let i = 0; i < prepared.trainRows; i++) squares += y[i] * y[i];
+    const grew = grewAdvice(train.metrics.mse, squares / Math.max(1, prepared.trainRows), config, columns);
+    if (grew) {
+      status = 'diverged';
+      message = `diverged: ${grew}`;
+    }
+  }
   return {
-    status: run.status,
-    ...(run.message ? { message: run.message } : {}),
+    status,
+    ...(message ? { message } : {}),
     method: run.method,
     model: trained,
     preprocessing: prepared.preprocessing,

@@ -1,9 +1,58 @@
 // What both training loops share: yielding to the event loop (never requestAnimationFrame, which
 // stops in hidden webviews), stop/pause, and the advice given when a run diverges.
-import type { TrainHooks } from './types';
+import type { TrainConfig, TrainHooks } from './types';
 
-export const DIVERGED_ADVICE =
-  'the loss became non-finite (NaN or Infinity); the last finite weights are kept. Try a lower learning rate (e.g. ÷10) and --normalize standard.';
+const NON_FINITE = 'the loss became non-finite (NaN or Infinity); the last finite weights are kept.';
+
+/** A final MSE this many times that of predicting 0 everywhere (the starting point): the steps blew up. */
+const GROWTH_LIMIT = 100;
+
+/** What to say when a run's loss turns non-finite. */
+export function divergedAdvice(config: AdviceConfig, inputs: number): string {
+  return `${NON_FINITE} ${learningRateAdvice(config, inputs)}`;
+}
+
+/**
+ * A run whose loss stayed finite but grew far past where it started (weights that start at zero
+ * predict 0: an MSE of mean(y²)) is diverging too, only not yet overflowing: the advice for it, or
+ * undefined when the loss did not grow so.
+ */
+export function grewAdvice(
+  mse: number,
+  meanSquare: number,
+  config: AdviceConfig,
+  inputs: number,
+): string | undefined {
+  if (!(mse > GROWTH_LIMIT * meanSquare)) return undefined;
+  return `the loss grew instead of falling (final MSE ${formatRate(mse)}, against ${formatRate(meanSquare)} for predicting 0). ${learningRateAdvice(config, inputs)}`;
+}
+
+type AdviceConfig = Pick<TrainConfig, 'learningRate' | 'normalize' | 'model'>;
+
+/**
+ * With standardised inputs, gradient descent on a linear or logistic model is stable only below a
+ * learning rate of about 2 / (inputs + 1) (the squared length of a standardised row, bias
+ * included): a wide file diverges at the default rate, and the advice then names a rate that works
+ * (half that bound, rounded down to 1, 2 or 5 × 10ⁿ).
+ */
+export function learningRateAdvice(config: AdviceConfig, inputs: number): string {
+  if (config.normalize !== 'standard')
+    return 'Try standardised features and a lower learning rate (e.g. ÷10).';
+  const safe = roundDown125(1 / (inputs + 1));
+  if ((config.model === 'linear' || config.model === 'logistic') && config.learningRate > safe)
+    return `With ${inputs} standardised inputs, steps are stable only below a learning rate of about ${formatRate(2 / (inputs + 1))}: try a lower learning rate, ${formatRate(safe)} or less.`;
+  return 'Try a lower learning rate (e.g. ÷10).';
+}
+
+function roundDown125(value: number): number {
+  const power = 10 ** Math.floor(Math.log10(value));
+  const leading = value / power;
+  return (leading >= 5 ? 5 : leading >= 2 ? 2 : 1) * power;
+}
+
+function formatRate(value: number): string {
+  return Number(value.toPrecision(2)).toString();
+}
 
 const YIELD_EVERY_MS = 50;
 

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NormalEquations } from './closedForm';
 import { exportLinearModel, exportMlpLayers } from './exportModel';
-import { DIVERGED_ADVICE, LoopControl, now } from './loopControl';
+import { divergedAdvice, grewAdvice, learningRateAdvice, LoopControl, now } from './loopControl';
 import {
   ClassificationTally,
   PROBABILITY_EPSILON,
@@ -146,7 +146,7 @@ export async function trainOnline(
               rolling = lastFinite.rolling;
             }
             status = 'diverged';
-            message = `diverged after ${updater.samplesSeen()} samples: ${DIVERGED_ADVICE}`;
+            message = `diverged after ${updater.samplesSeen()} samples: ${divergedAdvice(config, encoder.usedColumns().length)}`;
             break passes;
           }
           if (control.stopped) {
@@ -196,10 +196,27 @@ export async function trainOnline(
     } else if (!message) {
       message = 'train metrics are the progressive ones (a single-use stream cannot be read again)';
     }
+    // Weights still finite but so large that their loss over the data is not (it overflows): the
+    // run diverged, and its progressive metrics, when finite, are what it can report.
+    const overflowed = train !== undefined && !metricsAreFinite(train);
+    if (overflowed && scored) {
+      train = scored;
+      if (status === 'diverged') message += ' (the train metrics are the progressive ones)';
+    }
     if (!train || !metricsAreFinite(train))
       throw new TrainingInputError(
-        `training diverged at once (first ${updater.samplesSeen()} samples): ${DIVERGED_ADVICE}`,
+        `training diverged with no finite loss to report (${updater.samplesSeen()} samples): ${divergedAdvice(config, used.length)}`,
       );
+    const grew =
+      status === 'completed' && 'mse' in train
+        ? overflowed
+          ? `the loss grew until it overflowed (the metrics are the progressive ones). ${learningRateAdvice(config, used.length)}`
+          : grewAdvice(train.mse, encoder.targetMeanSquare, config, used.length)
+        : undefined;
+    if (grew) {
+      status = 'diverged';
+      message = `diverged after ${updater.samplesSeen()} samples: ${grew}`;
+    }
     return {
       status,
       ...(message ? { message } : {}),

@@ -40,6 +40,8 @@ export class StreamEncoder {
   private readonly mean: Float64Array;
   private readonly m2: Float64Array;
   private count = 0;
+  /** Σ y² over the rows kept (a regression target): what predicting 0 everywhere would cost. */
+  private targetSquares = 0;
   private frozen = false;
   private dropped = 0;
   private csvSkipped = 0;
@@ -106,6 +108,11 @@ export class StreamEncoder {
 
   get rowsUsed(): number {
     return this.count;
+  }
+
+  /** Mean of y² over the rows kept: the MSE of predicting 0 everywhere (regression). */
+  get targetMeanSquare(): number {
+    return this.targetSquares / Math.max(1, this.count);
   }
 
   /**
@@ -185,6 +192,7 @@ export class StreamEncoder {
       const out0 = kept * stride;
       if (!this.frozen) {
         const n = ++this.count;
+        this.targetSquares += y * y;
         this.normalEquations?.add(raw, 0, y);
         if (this.standardize) {
           // Welford: the statistics include this row before it is standardised.
@@ -255,7 +263,10 @@ export class StreamEncoder {
     // A regression target is the value itself: the rows as they are (features, then the target).
     if (!this.frozen) this.normalEquations?.addRows(values, keptRows, kept);
     const countBefore = this.count;
-    if (!this.frozen) this.count += kept;
+    if (!this.frozen) {
+      this.count += kept;
+      for (let k = 0; k < kept; k++) this.targetSquares += values[keptRows[k] + featureCount] ** 2;
+    }
     if (!this.standardize) {
       for (let k = 0; k < kept; k++) {
         const from = keptRows[k];
