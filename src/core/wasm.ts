@@ -48,3 +48,8 @@ export function ensureMemory(memory: WasmMemory, bytes: number): ArrayBuffer {
   if (have < bytes) memory.grow(Math.ceil((bytes - have) / WASM_PAGE_BYTES));
   return memory.buffer;
 }
+
+/** `address` rounded up to a multiple of `alignment` (a power of two). */
+export function alignUp(address: number, alignment: number): number {
+  return (address + alignment - 1) & -alignment;
+}

@@ -1,7 +1,7 @@
 // The plain numeric row loop in WebAssembly (plainRows.wat: why, and what it does). This side
 // places the input, the slots and the output in the module's memory, calls it, and copies the rows
 // out. Without WebAssembly, `create` returns undefined and the tokenizer keeps its JavaScript loop.
-import { ensureMemory, instantiate, type WasmMemory } from '../wasm';
+import { alignUp, ensureMemory, instantiate, type WasmMemory } from '../wasm';
 import { PLAIN_ROWS_WASM } from './plainRows.generated';
 
 const POWERS_ADDRESS = 64;
@@ -65,8 +65,8 @@ export class WasmPlainRows {
     maxFieldBytes: number,
   ): number {
     const length = end - start;
-    const input = align8(SLOTS_ADDRESS + slots.length * 4);
-    const output = align8(input + length + 8);
+    const input = alignUp(SLOTS_ADDRESS + slots.length * 4, 8);
+    const output = alignUp(input + length + 8, 8);
     const buffer = ensureMemory(this.wasm.memory, output + maxRows * width * 8);
     if (this.slotsSeen !== slots) {
       new Int32Array(buffer, SLOTS_ADDRESS, slots.length).set(slots);
@@ -90,8 +90,4 @@ export class WasmPlainRows {
     this.crlfs = this.wasm.crlf.value;
     return rows;
   }
-}
-
-function align8(address: number): number {
-  return (address + 7) & ~7;
 }

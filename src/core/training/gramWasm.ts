@@ -2,7 +2,7 @@
 // rows given one at a time until a block is full, copies rows into the module's memory, and reads
 // the sums back. Without WebAssembly, `create` returns undefined (closedForm.ts then sums in
 // JavaScript).
-import { ensureMemory, instantiate, type WasmMemory } from '../wasm';
+import { alignUp, ensureMemory, instantiate, type WasmMemory } from '../wasm';
 import { GRAM_WASM } from './gram.generated';
 
 /** Rows given one at a time, kept until they are added as a block. */
@@ -51,9 +51,9 @@ export class WasmRowSums {
   ) {
     this.padded = (features + 2 + 1) & ~1;
     const matrixBytes = this.padded * this.padded * 8;
-    this.partialAddress = align16(this.padded * 8);
-    this.totalAddress = align16(this.partialAddress + matrixBytes);
-    this.inputAddress = align16(this.totalAddress + matrixBytes);
+    this.partialAddress = alignUp(this.padded * 8, 16);
+    this.totalAddress = alignUp(this.partialAddress + matrixBytes, 16);
+    this.inputAddress = alignUp(this.totalAddress + matrixBytes, 16);
     const buffer = ensureMemory(wasm.memory, this.inputAddress);
     new Float64Array(buffer, this.augAddress, this.padded)[features + 1] = 1;
     this.staged = new Float64Array(STAGED_ROWS * (features + 1));
@@ -121,7 +121,7 @@ export class WasmRowSums {
   /** Copies the rows and their starts into the module's memory and adds them. */
   private accumulate(values: Float64Array, starts: Int32Array): void {
     const startsAddress = this.inputAddress;
-    const valuesAddress = align16(startsAddress + starts.length * 4);
+    const valuesAddress = alignUp(startsAddress + starts.length * 4, 16);
     const buffer = ensureMemory(this.wasm.memory, valuesAddress + values.length * 8);
     new Int32Array(buffer, startsAddress, starts.length).set(starts);
     new Float64Array(buffer, valuesAddress, values.length).set(values);
@@ -137,8 +137,4 @@ export class WasmRowSums {
       this.filled,
     );
   }
-}
-
-function align16(address: number): number {
-  return (address + 15) & ~15;
 }

@@ -209,7 +209,7 @@ export class StreamEncoder {
         for (let c = 0; c < columns; c++) {
           const std = Math.sqrt(m2[c] * inverseN);
           const m = mean[c];
-          out[out0 + c] = (raw[c] - m) / (std > 1e-12 * (m > 1 || m < -1 ? Math.abs(m) : 1) ? std : 1);
+          out[out0 + c] = (raw[c] - m) / standardScale(std, m);
         }
       } else {
         for (let c = 0; c < columns; c++) out[out0 + c] = raw[c];
@@ -258,15 +258,13 @@ export class StreamEncoder {
         this.labelsSeen++;
       }
       out[kept * stride + columns] = y;
+      if (!this.frozen) this.targetSquares += y * y;
       keptRows[kept++] = base;
     }
     // A regression target is the value itself: the rows as they are (features, then the target).
     if (!this.frozen) this.normalEquations?.addRows(values, keptRows, kept);
     const countBefore = this.count;
-    if (!this.frozen) {
-      this.count += kept;
-      for (let k = 0; k < kept; k++) this.targetSquares += values[keptRows[k] + featureCount] ** 2;
-    }
+    if (!this.frozen) this.count += kept;
     if (!this.standardize) {
       for (let k = 0; k < kept; k++) {
         const from = keptRows[k];
@@ -305,9 +303,8 @@ export class StreamEncoder {
         const stdA = Math.sqrt(sa * inverseN);
         const stdB = Math.sqrt(sb * inverseN);
         const to = k * stride;
-        out[to + c] = (xa - ma) / (stdA > 1e-12 * (ma > 1 || ma < -1 ? Math.abs(ma) : 1) ? stdA : 1);
-        if (pair)
-          out[to + d] = (xb - mb) / (stdB > 1e-12 * (mb > 1 || mb < -1 ? Math.abs(mb) : 1) ? stdB : 1);
+        out[to + c] = (xa - ma) / standardScale(stdA, ma);
+        if (pair) out[to + d] = (xb - mb) / standardScale(stdB, mb);
       }
       mean[c] = ma;
       m2[c] = sa;
@@ -322,7 +319,7 @@ export class StreamEncoder {
   private scaleOf(c: number): number {
     const n = this.count;
     const std = n > 0 ? Math.sqrt(this.m2[c] / n) : 0;
-    return std > 1e-12 * Math.max(1, Math.abs(this.mean[c])) ? std : 1;
+    return standardScale(std, this.mean[c]);
   }
 
   private categorySlot(slot: FeatureSlots, code: number, dictionary: string[] | undefined): number {
@@ -430,4 +427,9 @@ export class StreamEncoder {
       ...(this.config.missing === 'mean' ? { imputed } : {}),
     };
   }
+}
+
+/** A column's standard deviation as a divisor: 1 for a constant column (relative to its mean). */
+function standardScale(std: number, mean: number): number {
+  return std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1;
 }
