@@ -12,9 +12,23 @@
 import { createHash, type Hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import {
+  isMainThread,
+  MessageChannel,
+  type MessagePort,
+  parentPort,
+  receiveMessageOnPort,
+  Worker,
+  workerData,
+} from 'node:worker_threads';
 import { readRowChunks } from '../core/csv/index';
-import { CsvError, type ColumnRequest, type CsvErrorCode, type RowChunk } from '../core/csv/types';
+import {
+  CsvError,
+  type ColumnRequest,
+  type CsvErrorCode,
+  type CsvResumePoint,
+  type RowChunk,
+} from '../core/csv/types';
 import { fileChunksSync } from './fileSource';
 
 /** Chunks parsed ahead of the consumer. */
@@ -28,6 +42,8 @@ interface WorkerInput {
   totalBytes?: number;
   /** Hash the file's bytes (sha256) as they are read. */
   hash: boolean;
+  /** Rows before this point were read on the main thread. */
+  resumeAt?: CsvResumePoint;
 }
 
 type FromWorker =
@@ -56,6 +72,16 @@ export interface WorkerRowOptions {
    * as it reads them. Not called when the reading stops early.
    */
   onSha256?: (hex: string) => void;
+  /**
+   * Called when the thread takes over, with the point where it does: the rows before it were read
+   * on this thread while the reader thread was starting.
+   */
+  onHandover?: (point: CsvResumePoint) => void;
+  /**
+   * Chunks read on this thread before the reader thread takes over: by default, as many as it
+   * reads before the thread is up (none when it already is). A fixed number is for tests.
+   */
+  headChunks?: number;
 }
 
 /** The worker's script, or undefined where it is not built (then parse on this thread). */
@@ -64,15 +90,36 @@ export function rowWorkerScript(): string | undefined {
   return candidates.find((file) => existsSync(file));
 }
 
-/** A reader thread started ahead of use, not yet given a file. */
-let spare: { script: string; worker: Worker; dead: boolean } | undefined;
+/** A reader thread, and the port on which it says once that it is up. */
+interface ReaderThread {
+  script: string;
+  worker: Worker;
+  ready: MessagePort;
+  isReady: boolean;
+  dead: boolean;
+}
 
-function startWorker(script: string): Worker {
+/** A reader thread started ahead of use, not yet given a file. */
+let spare: ReaderThread | undefined;
+
+function startWorker(script: string): ReaderThread {
+  const { port1, port2 } = new MessageChannel();
   // From the sources (unit tests under tsx) the worker needs tsx's loader too.
-  const workerData = { role: ROLE };
-  return script.endsWith('.ts')
-    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true, workerData })
-    : new Worker(script, { workerData });
+  const workerData = { role: ROLE, ready: port2 };
+  const options = { workerData, transferList: [port2] };
+  const worker = script.endsWith('.ts')
+    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { ...options, eval: true })
+    : new Worker(script, options);
+  return { script, worker, ready: port1, isReady: false, dead: false };
+}
+
+/** Whether the thread is up and waiting for a file (asked without waiting: no event loop turn). */
+function isUp(thread: ReaderThread): boolean {
+  if (!thread.isReady && receiveMessageOnPort(thread.ready) !== undefined) {
+    thread.isReady = true;
+    thread.ready.close();
+  }
+  return thread.isReady;
 }
 
 /**
@@ -83,25 +130,24 @@ function startWorker(script: string): Worker {
  */
 export function prestartRowWorker(script: string): void {
   if (spare && !spare.dead) return;
-  const worker = startWorker(script);
-  const started = { script, worker, dead: false };
+  const started = startWorker(script);
   const died = () => {
     started.dead = true;
   };
-  worker.on('error', died);
-  worker.on('exit', died);
-  worker.unref();
+  started.worker.on('error', died);
+  started.worker.on('exit', died);
+  started.worker.unref();
   spare = started;
 }
 
 /** The spare thread for `script` if there is a live one, else a new thread. */
-function takeWorker(script: string): Worker {
+function takeWorker(script: string): ReaderThread {
   const taken = spare;
   spare = undefined;
   if (taken && taken.script === script && !taken.dead) {
     taken.worker.removeAllListeners();
     taken.worker.ref();
-    return taken.worker;
+    return taken;
   }
   if (taken) void taken.worker.terminate();
   return startWorker(script);
@@ -129,7 +175,8 @@ export function workerRowChunks(
     [Symbol.asyncIterator]: () => {
       if (started) throw new Error('the rows of a worker can be read once');
       started = true;
-      const worker = takeWorker(script);
+      const thread = takeWorker(script);
+      const worker = thread.worker;
       const queue: FromWorker[] = [];
       let wake: (() => void) | undefined;
       let failure: Error | undefined;
@@ -150,7 +197,27 @@ export function workerRowChunks(
         exited = true;
         wake?.();
       });
-      worker.postMessage({ kind: 'start', input } satisfies ToWorker);
+      const handOver = (resumeAt?: CsvResumePoint): void => {
+        worker.postMessage({ kind: 'start', input: { ...input, resumeAt } } satisfies ToWorker);
+        if (resumeAt) options.onHandover?.(resumeAt);
+      };
+      // Until the thread is up (tens of milliseconds, more on a busy machine) this thread reads the
+      // first rows itself, then hands over where its last chunk ended: rows flow at once, and the
+      // trainer's first, not yet optimised, chunks overlap the thread's start instead of following
+      // it. The thread still reads (and hashes) those bytes, but does not parse them. Category
+      // dictionaries would have to be handed over too: numeric columns only.
+      const fixedHead = options.headChunks;
+      let head =
+        (fixedHead === undefined ? !isUp(thread) : fixedHead > 0) &&
+        requests.every((request) => request.kind === 'numeric')
+          ? readRowChunks(fileChunksSync(file), requests, {
+              chunkRows: options.chunkRows,
+              totalBytes: options.totalBytes,
+            })
+          : undefined;
+      let headRead = 0;
+      let headSkipped = 0;
+      if (!head) handOver();
       const arrived = () => queue.length > 0 || failure !== undefined || exited;
       const nextMessage = async (): Promise<FromWorker> => {
         while (!arrived()) {
@@ -161,9 +228,40 @@ export function workerRowChunks(
         if (message) return message;
         throw failure ?? new Error('the CSV reader stopped before the end of the file');
       };
-      const stop = (): void => void worker.terminate();
+      const stop = (): void => {
+        thread.ready.close();
+        void worker.terminate();
+      };
+      const closeHead = async (): Promise<void> => {
+        const reading = head;
+        head = undefined;
+        await reading?.return(undefined);
+      };
       return {
         async next(): Promise<IteratorResult<RowChunk>> {
+          if (head) {
+            let result: IteratorResult<RowChunk>;
+            try {
+              result = await head.next();
+            } catch (error) {
+              stop();
+              throw error;
+            }
+            if (result.done) {
+              // The whole file was read here: the thread is not needed (nor is its hash).
+              head = undefined;
+              stop();
+              return result;
+            }
+            const chunk = result.value;
+            headRead++;
+            if (fixedHead === undefined ? isUp(thread) : headRead >= fixedHead) {
+              headSkipped = chunk.skippedRows;
+              handOver(chunk.after);
+              await closeHead();
+            }
+            return result;
+          }
           const message = await nextMessage();
           if (message.kind === 'end') {
             stop();
@@ -193,12 +291,13 @@ export function workerRowChunks(
               width: message.width,
               values: message.values,
               firstLine: message.firstLine,
-              skippedRows: message.skippedRows,
+              skippedRows: headSkipped + message.skippedRows,
               categories,
             },
           };
         },
         async return(): Promise<IteratorResult<RowChunk>> {
+          await closeHead();
           stop();
           return { done: true, value: undefined };
         },
@@ -214,6 +313,10 @@ function serveWorker(port: NonNullable<typeof parentPort>): void {
   let credit = WINDOW;
   let wake: (() => void) | undefined;
   const spentBuffers: Float64Array[] = [];
+  // Up: the main thread, reading the first rows meanwhile, hands over at its next chunk's end.
+  const ready = (workerData as { ready?: MessagePort }).ready;
+  ready?.postMessage('up');
+  ready?.close();
   port.on('message', (message: ToWorker) => {
     if (message.kind === 'start') void runWorker(message.input);
     else {
@@ -231,6 +334,7 @@ function serveWorker(port: NonNullable<typeof parentPort>): void {
       for await (const chunk of readRowChunks(hash ? hashing(bytes, hash) : bytes, input.requests, {
         chunkRows: input.chunkRows,
         totalBytes: input.totalBytes,
+        resumeAt: input.resumeAt,
         reuse: () => spentBuffers.pop(),
       })) {
         while (credit === 0) {

@@ -185,6 +185,21 @@ describe('loadColumns and readRowChunks', () => {
     assert.equal(last.firstLine, 2 + 19_975);
   });
 
+  it('starts with short chunks that double up to the chunk size asked for', async () => {
+    const text = 'a\n' + Array.from({ length: 20_000 }, (_, i) => `${i}\n`).join('');
+    const sizes: number[] = [];
+    let next = 0;
+    for await (const chunk of readRowChunks(source(text), [{ name: 'a', kind: 'numeric' }], {
+      chunkRows: 4096,
+    })) {
+      sizes.push(chunk.rows);
+      assert.equal(chunk.values[0], next);
+      assert.equal(chunk.firstLine, next + 2);
+      next += chunk.rows;
+    }
+    assert.deepEqual(sizes, [1024, 2048, 4096, 4096, 4096, 4096, 544]);
+  });
+
   it('gives a wide file shorter chunks: a chunk holds at most MAX_CHUNK_VALUES values', async () => {
     const width = 3000;
     const header = Array.from({ length: width }, (_, c) => `c${c}`).join(',');
@@ -294,6 +309,73 @@ describe('numeric fast path', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('reads on from any chunk end (resumeAt): the same rows and lines, any chunking, BOM or not', async () => {
+    const collect = async (chunks: AsyncIterable<RowChunk>) => {
+      const out: { line: number; values: number[] }[] = [];
+      for await (const chunk of chunks)
+        for (let r = 0; r < chunk.rows; r++)
+          out.push({
+            line: r === 0 ? chunk.firstLine : -1,
+            values: Array.from(chunk.values.subarray(r * chunk.width, (r + 1) * chunk.width)),
+          });
+      return out;
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(numericField, numericField, numericField), { minLength: 1, maxLength: 30 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        async (rows, lineEnding, bom, rawCuts, rawResumeCuts) => {
+          const text =
+            (bom ? '\uFEFF' : '') +
+            'a,b,c' +
+            lineEnding +
+            rows.map((row) => row.join(',')).join(lineEnding) +
+            lineEnding;
+          const bytes = encoder.encode(text);
+          const cut = (raw: number[]) => raw.map((at) => at % (bytes.length + 1));
+          const requests = [
+            { name: 'c', kind: 'numeric' as const },
+            { name: 'a', kind: 'numeric' as const },
+          ];
+          const options = { delimiter: ',' as const, chunkRows: 3 };
+          const chunks: RowChunk[] = [];
+          for await (const chunk of readRowChunks(cutAt(bytes, cut(rawCuts)), requests, options))
+            chunks.push({ ...chunk, values: chunk.values.slice() });
+          const all = await collect(readRowChunks(cutAt(bytes, cut(rawCuts)), requests, options));
+          let taken = 0;
+          for (const chunk of chunks) {
+            taken += chunk.rows;
+            assert.ok(chunk.after, 'a chunk says where the rows after it start');
+            const rest = await collect(
+              readRowChunks(cutAt(bytes, cut(rawResumeCuts)), requests, {
+                ...options,
+                resumeAt: chunk.after,
+              }),
+            );
+            // Line numbers: a chunk's first row, which may start elsewhere in the resumed reading.
+            assert.deepEqual(
+              rest.map((row) => row.values),
+              all.slice(taken).map((row) => row.values),
+            );
+            if (rest.length > 0) assert.equal(rest[0].line, chunk.after.line);
+          }
+          assert.equal(taken, rows.length);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    const text = 'a,b\n1,2\n3,4\n';
+    await assert.rejects(
+      readRowChunks(source(text), [{ name: 'a', kind: 'numeric' }], {
+        resumeAt: { byte: 2, line: 1 },
+      }).next(),
+      /inside the header/,
     );
   });
 

@@ -78,6 +78,56 @@ describe('reader thread', () => {
     assert.deepEqual(there, here);
   });
 
+  const numeric: ColumnRequest[] = [
+    { name: 'y', kind: 'numeric' },
+    { name: 'x', kind: 'numeric' },
+  ];
+
+  it('reads the first rows on this thread until the thread takes over: the same rows, lines and sha256', async () => {
+    const here = await collect(readRowChunks(fileChunksSync(file), numeric, { chunkRows: CHUNK_ROWS }));
+    const whole = createHash('sha256').update(readFileSync(file)).digest('hex');
+    for (const headChunks of [undefined, 0, 1, 3]) {
+      let sha256: string | undefined;
+      const handovers: { byte: number; line: number }[] = [];
+      const there = await collect(
+        workerRowChunks(script!, file, numeric, {
+          chunkRows: CHUNK_ROWS,
+          headChunks,
+          onSha256: (hex) => (sha256 = hex),
+          onHandover: (point) => handovers.push(point),
+        }),
+      );
+      assert.deepEqual(there, here, `head of ${headChunks} chunks`);
+      assert.equal(sha256, whole, `head of ${headChunks} chunks`);
+      if (headChunks === 0) assert.deepEqual(handovers, []);
+      if (headChunks !== undefined && headChunks > 0) {
+        assert.equal(handovers.length, 1);
+        assert.equal(handovers[0].line, here[headChunks].firstLine);
+      }
+    }
+  });
+
+  it('gives a CSV error on its line, before and after the thread takes over', async () => {
+    for (const [headChunks, line] of [
+      [1, 12],
+      [20, 12],
+      [2, 5000],
+    ]) {
+      const broken = join(dir, `broken-${line}.csv`);
+      const lines = readFileSync(file, 'utf8').split('\n');
+      lines[line - 1] += ',1,2';
+      writeFileSync(broken, lines.join('\n'));
+      await assert.rejects(
+        collect(workerRowChunks(script!, broken, numeric, { chunkRows: CHUNK_ROWS, headChunks })),
+        (error: unknown) => {
+          assert.ok(error instanceof CsvError, String(error));
+          assert.equal(error.line, line, `head of ${headChunks} chunks`);
+          return true;
+        },
+      );
+    }
+  });
+
   it('reports no sha256 when the reading stops early', async () => {
     let sha256: string | undefined;
     const rows = workerRowChunks(script!, file, requests, {

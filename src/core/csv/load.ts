@@ -19,6 +19,8 @@ const PLAIN_BLOCK_ROWS = 4096;
 export const DEFAULT_CHUNK_ROWS = 4096;
 /** Values (rows × columns) in one chunk at the most: 4 MB of float64. */
 export const MAX_CHUNK_VALUES = 1 << 19;
+/** Rows in the first chunk of `readRowChunks`; later chunks double up to the chunk size asked for. */
+const FIRST_CHUNK_ROWS = 1024;
 
 function resolveColumns(header: readonly string[], requests: readonly ColumnRequest[]): number[] {
   const indexByName = new Map<string, number>();
@@ -175,7 +177,7 @@ export async function* readRowChunks(
     const fieldIndexes = resolveColumns(reader.header, requests);
     const width = requests.length;
     // A wide file gets shorter chunks: memory per chunk stays bounded whatever the column count.
-    const chunkRows = Math.max(
+    const fullRows = Math.max(
       1,
       Math.min(
         Math.floor(options.chunkRows ?? DEFAULT_CHUNK_ROWS),
@@ -189,9 +191,18 @@ export async function* readRowChunks(
     const categories = dictionaries.map((dictionary) => dictionary?.categories);
     const tokenizer = reader.tokenizer;
 
+    // The first chunks are short and double up to chunkRows: the consumer starts on rows sooner,
+    // and the two sides' cold code (before the JIT has optimised it) overlaps instead of each
+    // waiting for the other's first full chunk.
+    let chunkRows = Math.min(fullRows, FIRST_CHUNK_ROWS);
     const freshValues = (): Float64Array => {
       const spent = options.reuse?.();
       return spent && spent.length === chunkRows * width ? spent : new Float64Array(chunkRows * width);
+    };
+    const nextChunk = (): void => {
+      chunkRows = Math.min(fullRows, chunkRows * 2);
+      values = freshValues();
+      rows = 0;
     };
     let values = freshValues();
     let rows = 0;
@@ -206,9 +217,16 @@ export async function* readRowChunks(
         rows += tokenizer.plainNumericRows(fastSlots, values, rows * width, width, chunkRows - rows);
         if (before === 0 && rows > 0) firstLine = line;
         if (rows === chunkRows) {
-          yield { rows, width, values, firstLine, categories, skippedRows: reader.skippedRows };
-          values = freshValues();
-          rows = 0;
+          yield {
+            rows,
+            width,
+            values,
+            firstLine,
+            categories,
+            skippedRows: reader.skippedRows,
+            after: reader.resumePoint(),
+          };
+          nextChunk();
           continue;
         }
         if (rows !== before) continue;
@@ -240,9 +258,16 @@ export async function* readRowChunks(
       }
       rows++;
       if (rows === chunkRows) {
-        yield { rows, width, values, firstLine, categories, skippedRows: reader.skippedRows };
-        values = freshValues();
-        rows = 0;
+        yield {
+          rows,
+          width,
+          values,
+          firstLine,
+          categories,
+          skippedRows: reader.skippedRows,
+          after: reader.resumePoint(),
+        };
+        nextChunk();
       }
     }
     if (rows > 0) {
@@ -253,6 +278,7 @@ export async function* readRowChunks(
         firstLine,
         categories,
         skippedRows: reader.skippedRows,
+        after: reader.resumePoint(),
       };
     }
   } finally {

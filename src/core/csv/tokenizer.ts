@@ -89,6 +89,10 @@ export class CsvTokenizer {
   /** Holds an incomplete row carried over to the next chunk (and the next chunk appended to it). */
   private work: Uint8Array = EMPTY_BYTES;
   private carryLength = 0;
+  /** Bytes given to `feed` so far (after any `skipTo` dropped some). */
+  private fed = 0;
+  /** Bytes `skipTo` still has to drop from the next chunks fed. */
+  private skipping = 0;
 
   constructor(options: TokenizerOptions) {
     this.delimiter = options.delimiter;
@@ -112,6 +116,13 @@ export class CsvTokenizer {
    */
   feed(chunk: Uint8Array, final: boolean): void {
     this.final = final;
+    if (this.skipping > 0) {
+      const dropped = Math.min(this.skipping, chunk.length);
+      this.skipping -= dropped;
+      this.fed += dropped;
+      chunk = chunk.subarray(dropped);
+    }
+    this.fed += chunk.length;
     if (this.carryLength === 0) {
       this.bytes = chunk;
       this.position = 0;
@@ -136,6 +147,26 @@ export class CsvTokenizer {
   /** Line number where the next row would start. */
   get currentLine(): number {
     return this.nextLine;
+  }
+
+  /** Offset in the input (all bytes ever fed) where the next row would start. */
+  get bytesConsumed(): number {
+    return this.fed - (this.end - this.position) - this.carryLength + this.skipping;
+  }
+
+  /**
+   * Goes on from the input offset `offset` (at or after `bytesConsumed`, and where an earlier
+   * reading of the same input saw a row start), as line `line`: what lies between is dropped
+   * unread, from the current chunk and, past its end, from the next chunks fed. Only between rows.
+   */
+  skipTo(offset: number, line: number): void {
+    const from = this.bytesConsumed;
+    if (this.carryLength > 0 || this.skipping > 0 || offset < from)
+      throw new Error(`the tokenizer cannot skip from offset ${from} to ${offset}`);
+    const inChunk = Math.min(offset - from, this.end - this.position);
+    this.position += inChunk;
+    this.skipping = offset - from - inChunk;
+    this.nextLine = line;
   }
 
   /**

@@ -52,6 +52,17 @@ export interface ReadOptions {
   totalBytes?: number;
   /** Called now and then with the bytes consumed so far. */
   onProgress?(bytesRead: number): void;
+  /**
+   * Read the rows from this point on (a `RowChunk.after` of an earlier reading of the same bytes):
+   * the header is still read from the start, the rows in between are skipped unparsed.
+   */
+  resumeAt?: CsvResumePoint;
+}
+
+/** Where a row starts in a CSV source: its byte offset and its line number (1-based). */
+export interface CsvResumePoint {
+  byte: number;
+  line: number;
 }
 
 export interface ColumnProfile {
@@ -122,4 +133,6 @@ export interface RowChunk {
   firstLine: number;
   categories: (string[] | undefined)[];
   skippedRows: number; // cumulative
+  /** Where the rows after this chunk start (`readRowChunks`): to read on from there elsewhere. */
+  after?: CsvResumePoint;
 }

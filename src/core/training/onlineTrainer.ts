@@ -592,9 +592,10 @@ class ScanUpdater extends LossCountingUpdater {
  *
  * An MLP regressor learns a standardised target when the features are standardised, as in batch
  * mode (a price in the hundreds otherwise makes the default learning rate diverge). A stream has
- * no training split to take the statistics from: they come from the first chunk's targets (up to
- * 16,384 rows), fixed for the run. Losses, metrics, predictions and the exported model are in the
- * target's own units (the scale is folded into the last layer).
+ * no training split to take the statistics from: they come from the first chunk's targets (the
+ * file's first 1,024 rows: a reader's first chunk is short), fixed for the run. Losses, metrics,
+ * predictions and the exported model are in the target's own units (the scale is folded into the
+ * last layer).
  */
 class OpsUpdater extends LossCountingUpdater {
   private targetMean = 0;
