@@ -348,7 +348,7 @@ function serveWorker(port: NonNullable<typeof parentPort>): void {
           sent[c] = list.length;
           return added;
         });
-        // A view over part of a buffer (the last chunk) is copied; a whole buffer is moved.
+        // A whole buffer is moved (readRowChunks yields whole buffers); a view would be copied.
         const values =
           chunk.values.byteOffset === 0 && chunk.values.byteLength === chunk.values.buffer.byteLength
             ? chunk.values

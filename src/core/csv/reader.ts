@@ -55,8 +55,10 @@ export class CsvReader {
         ? (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
         : (source as Iterable<Uint8Array>)[Symbol.iterator]();
 
-    // Gather the start of the file (copied: the source may reuse its buffer) for delimiter
-    // detection; with a given delimiter only the 3 bytes a BOM needs.
+    // Gather the start of the file for delimiter detection; with a given delimiter only the 3 bytes
+    // a BOM needs. A first chunk that holds enough is used as it is (the tokenizer is done with it
+    // before the next read, as with any chunk); smaller ones are copied, as the source may reuse its
+    // buffer for the next.
     const startChunks: Uint8Array[] = [];
     let startLength = 0;
     let sourceDone = false;
@@ -70,8 +72,10 @@ export class CsvReader {
         break;
       }
       bytesRead += next.value.length;
-      startChunks.push(Uint8Array.prototype.slice.call(next.value)); // a copy even for a Node Buffer, whose slice() is a view
       startLength += next.value.length;
+      const enough = startChunks.length === 0 && startLength >= wanted;
+      // A copy even for a Node Buffer, whose slice() is a view.
+      startChunks.push(enough ? next.value : Uint8Array.prototype.slice.call(next.value));
     }
     let start = concatBytes(startChunks, startLength);
     const bom = start.length >= 3 && start[0] === 0xef && start[1] === 0xbb && start[2] === 0xbf;
