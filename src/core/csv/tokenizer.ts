@@ -93,6 +93,13 @@ export class CsvTokenizer {
   private fed = 0;
   /** Bytes `skipTo` still has to drop from the next chunks fed. */
   private skipping = 0;
+  /**
+   * The chunk fed after an unfinished row, from `pendingStart`: read once the row, completed in
+   * `work` by the chunk's first line, is done (see `feed`).
+   */
+  private pending: Uint8Array | undefined;
+  private pendingStart = 0;
+  private pendingFinal = false;
 
   constructor(options: TokenizerOptions) {
     this.delimiter = options.delimiter;
@@ -130,18 +137,45 @@ export class CsvTokenizer {
       this.plainEnd = chunk.lastIndexOf(LF) + 1;
       return;
     }
-    const needed = this.carryLength + chunk.length;
+    // The unfinished row is completed in `work` with the chunk's first line, and the rest of the
+    // chunk is read where it is: no copy of the whole chunk. That line feed ends the row for sure
+    // when neither part holds a quote (a quoted field could hold line feeds); otherwise the whole
+    // chunk is appended.
+    const lineEnd = chunk.indexOf(LF) + 1;
+    const simple =
+      lineEnd > 0 &&
+      this.work.subarray(0, this.carryLength).indexOf(QUOTE) < 0 &&
+      chunk.subarray(0, lineEnd).indexOf(QUOTE) < 0;
+    const appended = simple ? lineEnd : chunk.length;
+    const needed = this.carryLength + appended;
     if (this.work.length < needed) {
       const grown = new Uint8Array(Math.max(needed, this.work.length * 2));
       grown.set(this.work.subarray(0, this.carryLength));
       this.work = grown;
     }
-    this.work.set(chunk, this.carryLength);
+    this.work.set(appended === chunk.length ? chunk : chunk.subarray(0, appended), this.carryLength);
     this.bytes = this.work;
     this.position = 0;
     this.end = needed;
     this.plainEnd = this.work.lastIndexOf(LF, needed - 1) + 1;
     this.carryLength = 0;
+    if (appended < chunk.length) {
+      this.pending = chunk;
+      this.pendingStart = appended;
+      this.pendingFinal = final;
+      this.final = false;
+    }
+  }
+
+  /** After the completed row in `work`: on to the rest of the chunk fed with it. */
+  private takePending(): void {
+    const chunk = this.pending!;
+    this.pending = undefined;
+    this.bytes = chunk;
+    this.position = this.pendingStart;
+    this.end = chunk.length;
+    this.plainEnd = chunk.lastIndexOf(LF) + 1;
+    this.final = this.pendingFinal;
   }
 
   /** Line number where the next row would start. */
@@ -151,7 +185,8 @@ export class CsvTokenizer {
 
   /** Offset in the input (all bytes ever fed) where the next row would start. */
   get bytesConsumed(): number {
-    return this.fed - (this.end - this.position) - this.carryLength + this.skipping;
+    const pending = this.pending ? this.pending.length - this.pendingStart : 0;
+    return this.fed - (this.end - this.position) - pending - this.carryLength + this.skipping;
   }
 
   /**
@@ -163,9 +198,15 @@ export class CsvTokenizer {
     const from = this.bytesConsumed;
     if (this.carryLength > 0 || this.skipping > 0 || offset < from)
       throw new Error(`the tokenizer cannot skip from offset ${from} to ${offset}`);
-    const inChunk = Math.min(offset - from, this.end - this.position);
-    this.position += inChunk;
-    this.skipping = offset - from - inChunk;
+    let remaining = offset - from;
+    for (;;) {
+      const inChunk = Math.min(remaining, this.end - this.position);
+      this.position += inChunk;
+      remaining -= inChunk;
+      if (remaining === 0 || this.pending === undefined) break;
+      this.takePending();
+    }
+    this.skipping = remaining;
     this.nextLine = line;
   }
 
@@ -175,6 +216,7 @@ export class CsvTokenizer {
    * Blank lines are skipped (as pandas does).
    */
   nextRow(): RowStatus {
+    if (this.position >= this.end && this.pending !== undefined) this.takePending();
     const bytes = this.bytes;
     const end = this.end;
     const delimiter = this.delimiter;
@@ -357,6 +399,7 @@ export class CsvTokenizer {
     maxRows: number,
   ): number {
     if (maxRows <= 0) return 0;
+    if (this.position >= this.end && this.pending !== undefined) this.takePending();
     if (this.wasmRows === undefined) this.wasmRows = WasmPlainRows.create(this.unquotedStops) ?? null;
     const engine = this.wasmRows;
     if (engine === null) {
