@@ -19,6 +19,7 @@ function field(rng: SeededRandom): string {
   if (roll < 0.75) return `+${Math.abs(Number(value))}`;
   if (roll < 0.78) return `-0.${'0'.repeat(Math.floor(rng.next() * 3))}${Math.floor(rng.next() * 1e6)}`;
   if (roll < 0.8) return '12345678901234567'; // over 15 digits
+  if (roll < 0.81) return longField(rng);
   if (roll < 0.82) return `${value}e-3`;
   if (roll < 0.84) return '';
   if (roll < 0.86) return `"${value}"`;
@@ -29,6 +30,19 @@ function field(rng: SeededRandom): string {
   if (roll < 0.96) return '.5';
   if (roll < 0.98) return '5.';
   return '-';
+}
+
+/** Up to 17 digits, a dot anywhere or none, maybe a sign: around 15 digits and 16 bytes. */
+function longField(rng: SeededRandom): string {
+  let digits = '';
+  for (let k = 13 + Math.floor(rng.next() * 5); k > 0; k--) digits += Math.floor(rng.next() * 10);
+  const dot = Math.floor(rng.next() * (digits.length + 2)) - 1;
+  const sign = ['', '-', '+'][Math.floor(rng.next() * 3)];
+  const dotted = dot < 0 ? digits : `${digits.slice(0, dot)}.${digits.slice(dot)}`;
+  // Sometimes short, and sometimes with a second dot (not a number).
+  const cut = rng.next() < 0.3 ? Math.floor(rng.next() * dotted.length) + 1 : dotted.length;
+  const twice = rng.next() < 0.2 ? Math.floor(rng.next() * cut) : -1;
+  return sign + (twice < 0 ? dotted.slice(0, cut) : `${dotted.slice(0, twice)}.${dotted.slice(twice, cut)}`);
 }
 
 function messyCsv(rows: number, delimiter: string, seed: number): Uint8Array {
