@@ -209,6 +209,16 @@ export async function* readRowChunks(
     let values = freshValues();
     let rows = 0;
     let firstLine = 0;
+    /** The rows read so far, as a chunk that ends where the tokenizer stands. */
+    const chunk = (): RowChunk => ({
+      rows,
+      width,
+      values,
+      firstLine,
+      categories,
+      skippedRows: reader.skippedRows,
+      after: reader.resumePoint(),
+    });
     const fastSlots = isNumeric.every(Boolean)
       ? plainRowSlots(reader.header.length, Int32Array.from(fieldIndexes))
       : undefined;
@@ -219,15 +229,7 @@ export async function* readRowChunks(
         rows += tokenizer.plainNumericRows(fastSlots, values, rows * width, width, chunkRows - rows);
         if (before === 0 && rows > 0) firstLine = line;
         if (rows === chunkRows) {
-          yield {
-            rows,
-            width,
-            values,
-            firstLine,
-            categories,
-            skippedRows: reader.skippedRows,
-            after: reader.resumePoint(),
-          };
+          yield chunk();
           nextChunk();
           continue;
         }
@@ -260,28 +262,12 @@ export async function* readRowChunks(
       }
       rows++;
       if (rows === chunkRows) {
-        yield {
-          rows,
-          width,
-          values,
-          firstLine,
-          categories,
-          skippedRows: reader.skippedRows,
-          after: reader.resumePoint(),
-        };
+        yield chunk();
         nextChunk();
       }
     }
     if (rows > 0) {
-      yield {
-        rows,
-        width,
-        values,
-        firstLine,
-        categories,
-        skippedRows: reader.skippedRows,
-        after: reader.resumePoint(),
-      };
+      yield chunk();
     }
   } finally {
     await reader.close();
