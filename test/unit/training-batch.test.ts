@@ -51,6 +51,25 @@ describe('batch training', () => {
     assert.equal(tf.memory().numTensors, tensorsBefore);
   });
 
+  it('weights still finite whose loss over the data overflows: diverged, the epoch before kept', async () => {
+    // One batch, one epoch: the loss is finite before the update, and the update leaves weights
+    // near 1e37 (finite in float32) whose predictions on x up to 200 are not.
+    const rng = new SeededRandom(3);
+    const wide = new Float32Array(100).map(() => 200 * rng.next());
+    const target = wide.map((v) => 4 + 3 * v);
+    const result = await trainBatch(
+      { features: [numeric('x', wide)], target: numeric('y', target) },
+      config({ ...TEXTBOOK, mode: 'batch', learningRate: 2.5e32, epochs: 1, batchSize: 100, shuffle: false }),
+    );
+    assert.equal(result.status, 'diverged');
+    assert.match(result.message!, /overflow/);
+    assert.match(result.message!, /learning rate/);
+    const train = result.metrics.train;
+    assert.ok('mse' in train && Number.isFinite(train.mse), JSON.stringify(train));
+    // The weights before that epoch: the starting zeros.
+    assert.equal(result.model.weights.x, 0);
+  });
+
   it('shuffleRows is a seeded permutation of whole rows, roughly uniform', () => {
     const rows = 3000;
     const x = new Float32Array(rows * 2).map((_, i) => Math.floor(i / 2) * 10 + (i % 2));

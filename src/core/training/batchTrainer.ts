@@ -4,21 +4,23 @@ import * as tf from '@tensorflow/tfjs-core';
 import { closedFormLeastSquares } from './closedForm';
 import { evaluateSplit } from './evaluate';
 import { exportLinearModel, exportMlpLayers } from './exportModel';
-import { divergedAdvice, grewAdvice, LoopControl, now } from './loopControl';
+import { divergedAdvice, grewAdvice, learningRateAdvice, LoopControl, now } from './loopControl';
+import { metricsAreFinite } from './metrics';
 import { createMinibatchGlmState, runMinibatchGlm, type MinibatchGlmState } from './batchKernel';
 import { GradientOptimizer, ModelParameters, trainStep } from './models';
 import { prepareBatch, type PreparedBatch } from './preprocessing';
 import { SeededRandom, shuffleRows, shuffleRowsToOrder } from './rng';
 import { learningRateAt } from './schedule';
 import { resolveTask, type Task } from './task';
-import type {
-  BatchData,
-  EngineOptions,
-  LossPoint,
-  RunStatus,
-  TrainConfig,
-  TrainHooks,
-  TrainResult,
+import {
+  TrainingInputError,
+  type BatchData,
+  type EngineOptions,
+  type LossPoint,
+  type RunStatus,
+  type TrainConfig,
+  type TrainHooks,
+  type TrainResult,
 } from './types';
 
 /** Live "step" points per epoch when someone listens (each costs one read of the loss). */
@@ -58,6 +60,8 @@ export async function trainBatch(
 
   const lossSum = tf.tidy(() => tf.variable(tf.scalar(0), false));
   let lastFinite = model.snapshot();
+  /** The weights before the last epoch's: kept in case the last ones overflow (see the end). */
+  let previousFinite = lastFinite;
   let status: RunStatus = 'completed';
   let message: string | undefined;
   let samplesSeen = 0;
@@ -192,6 +196,7 @@ export async function trainBatch(
       message = `diverged in epoch ${epoch + 1}: ${divergedAdvice(config, columns)}`;
       break;
     }
+    previousFinite = lastFinite;
     lastFinite = model.snapshot();
     const point: LossPoint = {
       samplesSeen,
@@ -224,17 +229,26 @@ export async function trainBatch(
   tf.dispose([lossSum, ...(identityOrder ? [identityOrder] : [])]);
 
   const method = fused ? 'mini-batch updates: fused kernel' : 'mini-batch updates: tfjs ops';
-  const result = summarise(model, task, prepared, config, {
-    status,
-    message,
-    history,
-    samplesSeen,
-    trainingMs,
-    method,
-    optimum,
-  });
+  const run = { status, message, history, samplesSeen, trainingMs, method, optimum };
+  let result = summarise(model, task, prepared, config, run);
+  // Weights still finite but so large that their loss over the data is not (each epoch's loss is
+  // summed before its batches' updates, so the last update can overflow it unseen): the run
+  // diverged, and the weights of the epoch before are what it can report.
+  if (!resultIsFinite(result)) {
+    model.restore(previousFinite);
+    if (target) target.foldInto(model);
+    result = summarise(model, task, prepared, config, {
+      ...run,
+      status: 'diverged',
+      message: `diverged: the loss over the data overflowed with the last weights (the weights before the last epoch are kept). ${learningRateAdvice(config, columns)}`,
+    });
+  }
   optimizer.dispose();
   model.dispose();
+  if (!resultIsFinite(result))
+    throw new TrainingInputError(
+      `training diverged with no finite loss to report: ${divergedAdvice(config, columns)}`,
+    );
   return result;
 }
 
@@ -281,6 +295,11 @@ function syncVariables(model: ModelParameters, state: MinibatchGlmState): void {
 
 function weightsFinite(model: ModelParameters): boolean {
   return tf.tidy(() => model.variables.every((v) => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
+}
+
+function resultIsFinite(result: TrainResult): boolean {
+  const { train, validation } = result.metrics;
+  return metricsAreFinite(train) && (validation === undefined || metricsAreFinite(validation));
 }
 
 function summarise(

@@ -60,6 +60,11 @@ export function classificationMetrics(
   return { logLoss: sumLogLoss / n, accuracy: correct / n };
 }
 
+/** Whether every number of a metrics record is finite (a report holds no Infinity or NaN). */
+export function metricsAreFinite(metrics: object): boolean {
+  return Object.values(metrics).every((value) => Number.isFinite(value));
+}
+
 /** Clamp used for every log-loss so a confident mistake costs a large, finite amount. */
 export const PROBABILITY_EPSILON = 1e-7;
 

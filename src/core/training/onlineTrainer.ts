@@ -18,6 +18,7 @@ import {
   RegressionTally,
   RollingWindow,
   classificationMetrics,
+  metricsAreFinite,
   regressionMetrics,
 } from './metrics';
 import { GradientOptimizer, ModelParameters, trainStep } from './models';
@@ -238,10 +239,6 @@ export async function trainOnline(
   } finally {
     updater.dispose();
   }
-}
-
-function metricsAreFinite(metrics: Metrics): boolean {
-  return Object.values(metrics).every((value) => Number.isFinite(value));
 }
 
 function progressiveLoss(metrics: Metrics): number {
