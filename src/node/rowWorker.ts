@@ -349,11 +349,9 @@ function serveWorker(port: NonNullable<typeof parentPort>): void {
           sent[c] = list.length;
           return added;
         });
-        // A whole buffer is moved (readRowChunks yields whole buffers); a view would be copied.
-        const values =
-          chunk.values.byteOffset === 0 && chunk.values.byteLength === chunk.values.buffer.byteLength
-            ? chunk.values
-            : chunk.values.slice();
+        // The chunk's view and its whole buffer are moved (readRowChunks may fill a buffer only in
+        // part); the buffer comes back to be filled again.
+        const values = chunk.values;
         const message: FromWorker = {
           kind: 'chunk',
           rows: chunk.rows,

@@ -187,17 +187,26 @@ describe('loadColumns and readRowChunks', () => {
 
   it('starts with short chunks that double up to the chunk size asked for', async () => {
     const text = 'a\n' + Array.from({ length: 20_000 }, (_, i) => `${i}\n`).join('');
-    const sizes: number[] = [];
-    let next = 0;
-    for await (const chunk of readRowChunks(source(text), [{ name: 'a', kind: 'numeric' }], {
-      chunkRows: 4096,
-    })) {
-      sizes.push(chunk.rows);
-      assert.equal(chunk.values[0], next);
-      assert.equal(chunk.firstLine, next + 2);
-      next += chunk.rows;
+    // Without and with buffers handed back (those have room for a full chunk): the same chunks,
+    // each `values` exactly its rows.
+    for (const handBack of [false, true]) {
+      const sizes: number[] = [];
+      const spent: Float64Array[] = [];
+      let next = 0;
+      for await (const chunk of readRowChunks(source(text), [{ name: 'a', kind: 'numeric' }], {
+        chunkRows: 4096,
+        ...(handBack ? { reuse: () => spent.pop() } : {}),
+      })) {
+        sizes.push(chunk.rows);
+        assert.equal(chunk.values.length, chunk.rows * chunk.width);
+        assert.equal(chunk.values[0], next);
+        assert.equal(chunk.values[chunk.rows - 1], next + chunk.rows - 1);
+        assert.equal(chunk.firstLine, next + 2);
+        next += chunk.rows;
+        if (handBack) spent.push(chunk.values);
+      }
+      assert.deepEqual(sizes, [1024, 2048, 4096, 4096, 4096, 4096, 544]);
     }
-    assert.deepEqual(sizes, [1024, 2048, 4096, 4096, 4096, 4096, 544]);
   });
 
   it('gives a wide file shorter chunks: a chunk holds at most MAX_CHUNK_VALUES values', async () => {

@@ -166,8 +166,9 @@ export async function* readRowChunks(
      */
     rejectNonNumbers?: boolean;
     /**
-     * A spent `values` buffer to fill next instead of a new one (a reader whose chunks are handed
-     * back when consumed: no allocation, and no garbage, per chunk). Used only when its length fits.
+     * A spent chunk's `values` whose buffer to fill next instead of a new one (a reader whose
+     * chunks are handed back when consumed: no allocation, and no garbage, per chunk). With it,
+     * every buffer has room for a full chunk, and one is used again only when its size fits.
      */
     reuse?: () => Float64Array | undefined;
   } = {},
@@ -193,13 +194,18 @@ export async function* readRowChunks(
 
     // The first chunks are short and double up to chunkRows: the consumer starts on rows sooner,
     // and the two sides' cold code (before the JIT has optimised it) overlaps instead of each
-    // waiting for the other's first full chunk. Every buffer has room for a full chunk all the
-    // same: a buffer's first writes cost far more than later ones (fresh pages; 3 ms a megabyte
-    // on the VMs measured), so buffers are few, reused, and written only as far as filled.
+    // waiting for the other's first full chunk. Buffers that are handed back (`reuse`) have room
+    // for a full chunk all the same: a buffer's first writes cost far more than later ones (fresh
+    // pages; 3 ms a megabyte on the VMs measured), so they are few, reused, and written only as
+    // far as filled. A chunk's `values` is always a view of its own rows.
     let chunkRows = Math.min(fullRows, FIRST_CHUNK_ROWS);
+    const fullBytes = fullRows * width * Float64Array.BYTES_PER_ELEMENT;
     const freshValues = (): Float64Array => {
-      const spent = options.reuse?.();
-      return spent && spent.length === fullRows * width ? spent : new Float64Array(fullRows * width);
+      if (!options.reuse) return new Float64Array(chunkRows * width);
+      const spent = options.reuse();
+      return spent && spent.buffer.byteLength === fullBytes
+        ? new Float64Array(spent.buffer)
+        : new Float64Array(fullRows * width);
     };
     const nextChunk = (): void => {
       chunkRows = Math.min(fullRows, chunkRows * 2);
@@ -213,7 +219,7 @@ export async function* readRowChunks(
     const chunk = (): RowChunk => ({
       rows,
       width,
-      values,
+      values: values.length === rows * width ? values : values.subarray(0, rows * width),
       firstLine,
       categories,
       skippedRows: reader.skippedRows,

@@ -128,7 +128,6 @@ export interface LoadedColumns {
 export interface RowChunk {
   rows: number;
   width: number;
-  /** The rows; may be longer (room for more rows, not part of the chunk). */
   values: Float64Array;
   /** Line number (1-based, in the file) of the first row of this chunk. */
   firstLine: number;
