@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoadedColumn } from '../../src/core/csv/types';
 import { SeededRandom, TrainingInputError, selectBackend, trainBatch } from '../../src/core/training/index';
-import { shuffleRows, shuffleRowsToOrder } from '../../src/core/training/rng';
+import { shuffleRows, shuffleRowsInPlaceToOrder } from '../../src/core/training/rng';
 import { prepareBatch } from '../../src/core/training/preprocessing';
 import { resolveTask } from '../../src/core/training/task';
 import { TEXTBOOK, config, numeric, textbookData } from './training-helpers';
@@ -106,23 +106,52 @@ describe('batch training', () => {
     );
   });
 
-  it('shuffleRowsToOrder gives the permutation shuffleRows writes (same seed), as an order', () => {
+  it('shuffleRowsInPlaceToOrder moves whole rows into buckets and orders them: a seeded, roughly uniform permutation', () => {
     const rows = 70_000; // several buckets
     const x = new Float32Array(rows * 3).map((_, i) => i);
     const y = new Float32Array(rows).map((_, i) => -i);
-    const movedX = new Float32Array(x.length);
-    const movedY = new Float32Array(rows);
-    shuffleRows(x, y, rows, 3, 1, movedX, movedY, new SeededRandom(7));
-    const bucketX = new Float32Array(x.length);
-    const bucketY = new Float32Array(rows);
     const order = new Int32Array(rows);
-    shuffleRowsToOrder(x, y, rows, 3, 1, bucketX, bucketY, order, new SeededRandom(7));
-    assert.notDeepEqual(bucketY, movedY, 'the rows themselves stay in their buckets');
+    const bucketOf = new Uint32Array(rows);
+    const epoch = (seed: number) => {
+      const ex = x.slice();
+      const ey = y.slice();
+      shuffleRowsInPlaceToOrder(ex, ey, rows, 3, 1, order, bucketOf, new SeededRandom(seed));
+      return { ex, ey, order: order.slice() };
+    };
+    const first = epoch(7);
+    // Rows move whole (x with its y), each once: the epoch's rows are a permutation of the rows.
+    const seen = new Uint8Array(rows);
     for (let k = 0; k < rows; k++) {
-      const from = order[k];
-      if (bucketY[from] !== movedY[k] || bucketX[from * 3 + 2] !== movedX[k * 3 + 2])
-        assert.fail(`row ${k}: order gives ${bucketY[from]}, shuffleRows wrote ${movedY[k]}`);
+      const at = first.order[k];
+      const row = -first.ey[at];
+      if (seen[row]++ || first.ex[at * 3] !== row * 3 || first.ex[at * 3 + 2] !== row * 3 + 2)
+        assert.fail(`epoch row ${k}: row ${row} again or torn`);
     }
+    assert.notDeepEqual(first.ey, y, 'the rows moved');
+    assert.deepEqual(epoch(7), first, 'same seed, same permutation');
+    // Where row 0 ends up in the epoch's order, over many seeds, spreads over all quarters.
+    const small = 400;
+    const quarters = [0, 0, 0, 0];
+    const smallOrder = new Int32Array(small);
+    for (let seed = 0; seed < 400; seed++) {
+      const ys = new Float32Array(small).map((_, i) => i);
+      shuffleRowsInPlaceToOrder(
+        new Float32Array(small),
+        ys,
+        small,
+        1,
+        1,
+        smallOrder,
+        new Uint32Array(small),
+        new SeededRandom(seed),
+      );
+      const position = Array.from(smallOrder).findIndex((at) => ys[at] === 0);
+      quarters[Math.floor(position / (small / 4))]++;
+    }
+    assert.ok(
+      quarters.every((q) => q > 60 && q < 140),
+      JSON.stringify(quarters),
+    );
   });
 
   it('the validation split is drawn after a seeded shuffle, not from the tail', () => {

@@ -9,7 +9,7 @@ import { metricsAreFinite } from './metrics';
 import { createMinibatchGlmState, runMinibatchGlm, type MinibatchGlmState } from './batchKernel';
 import { GradientOptimizer, ModelParameters, trainStep } from './models';
 import { prepareBatch, type PreparedBatch } from './preprocessing';
-import { SeededRandom, shuffleRows, shuffleRowsToOrder } from './rng';
+import { SeededRandom, shuffleRows, shuffleRowsInPlaceToOrder } from './rng';
 import { learningRateAt } from './schedule';
 import { resolveTask, type Task } from './task';
 import {
@@ -89,25 +89,29 @@ export async function trainBatch(
           config.optimizer,
         )
       : undefined;
-  // Each epoch's shuffle is written into one reusable pair of buffers (see shuffleRows).
-  const shuffledX = config.shuffle ? new Float32Array(prepared.trainX.length) : prepared.trainX;
-  const shuffledY = config.shuffle ? new Float32Array(trainY.length) : trainY;
+  // The fused kernel follows an order: its shuffle moves the training rows in place, each row once
+  // per epoch, and orders them within buckets (see shuffleRowsInPlaceToOrder). The training rows and
+  // targets are then the report's too (its metrics are over them all, in any order): in place only
+  // where the targets trained on are those (no MLP target scaling).
+  const inPlace = fused !== undefined && config.shuffle && trainY === prepared.trainY;
+  const epochOrder = inPlace ? new Int32Array(trainRows) : undefined;
+  const bucketOf = inPlace ? new Uint32Array(trainRows) : undefined;
+  // Otherwise each epoch's shuffle is written into one reusable pair of buffers (see shuffleRows).
+  const shuffledX = config.shuffle && !inPlace ? new Float32Array(prepared.trainX.length) : prepared.trainX;
+  const shuffledY = config.shuffle && !inPlace ? new Float32Array(trainY.length) : trainY;
   const identityOrder = fused ? tf.tensor1d(order, 'int32') : undefined;
-  // The fused kernel follows an order, so its shuffle moves each row once (see shuffleRowsToOrder).
-  const epochOrder = fused && config.shuffle ? new Int32Array(trainRows) : undefined;
 
   training: for (let epoch = 0; epoch < config.epochs; epoch++) {
     const learningRate = learningRateAt(config, epoch);
     if (epochOrder)
-      shuffleRowsToOrder(
+      shuffleRowsInPlaceToOrder(
         prepared.trainX,
         trainY,
         trainRows,
         columns,
         targetWidth,
-        shuffledX,
-        shuffledY,
         epochOrder,
+        bucketOf!,
         rng,
       );
     else if (config.shuffle)
