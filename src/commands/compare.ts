@@ -7,6 +7,7 @@ import {
   buildComparison,
   configRows,
   isPlainRelativePath,
+  workspacePathOf,
   runLabels,
   validateComparison,
   type ComparisonReport,
@@ -164,7 +165,7 @@ async function showComparison(
     ...(comparisonUri
       ? {
           comparisonPath: vscode.workspace.asRelativePath(comparisonUri),
-          restore: [vscode.workspace.asRelativePath(comparisonUri, false)],
+          restore: [vscode.workspace.asRelativePath(comparisonUri, true)],
         }
       : { note: 'This workspace is not trusted: no report was written.' }),
   };
@@ -214,7 +215,7 @@ export async function restoreComparisonPanel(
   state: unknown,
 ): Promise<void> {
   const panel = ComparePanel.revive(webviewPanel, services);
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const folders = vscode.workspace.workspaceFolders ?? [];
   const saved =
     typeof state === 'object' && state !== null ? (state as { restore?: unknown }).restore : undefined;
   const paths =
@@ -225,8 +226,15 @@ export async function restoreComparisonPanel(
       ? saved
       : undefined;
   try {
-    if (!folder || !paths) throw new UserInputError('its saved state names no report files');
-    const uris = paths.map((p) => vscode.Uri.joinPath(folder, ...p.split('/')));
+    if (folders.length === 0 || !paths) throw new UserInputError('its saved state names no report files');
+    // Saved relative to the workspace folder that holds them, with its name where there are several.
+    const uris = paths.map((p) => {
+      const { folder, path } = workspacePathOf(
+        p,
+        folders.map((f) => f.name),
+      )!;
+      return vscode.Uri.joinPath(folders[folder]!.uri, ...path.split('/'));
+    });
     if (uris.length === 1 && COMPARE_FILE.test(uris[0]!.path))
       await openComparison(services, uris[0]!, panel);
     else await compareReports(services, uris, panel);
@@ -373,7 +381,7 @@ async function compareReports(
     ),
     ...(optimum ? { optimum } : {}),
     config: configRows(reports),
-    restore: uris.map((uri) => vscode.workspace.asRelativePath(uri, false)),
+    restore: uris.map((uri) => vscode.workspace.asRelativePath(uri, true)),
   };
   const panel = revived ?? ComparePanel.create(services, `Compare ${reports.length} reports`);
   await panel.show(message, uris);

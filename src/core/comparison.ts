@@ -259,3 +259,28 @@ export function isPlainRelativePath(path: string): boolean {
     path.split('/').every((part) => part !== '' && part !== '.' && part !== '..')
   );
 }
+
+/**
+ * The workspace folder (an index into `folderNames`) and the path inside it that a saved
+ * `workspace.asRelativePath(uri, true)` names: in a workspace of several folders that path starts
+ * with the folder's name, in a workspace of one it does not. A path that names no folder (one saved
+ * before the folder was part of it) is read as inside the first. Undefined without folders, or for
+ * a path that is not plain (see isPlainRelativePath).
+ */
+export function workspacePathOf(
+  saved: string,
+  folderNames: readonly string[],
+): { folder: number; path: string } | undefined {
+  if (folderNames.length === 0 || !isPlainRelativePath(saved)) return undefined;
+  if (folderNames.length > 1) {
+    // The longest name that prefixes the path: a folder name may itself hold a slash.
+    let best: { folder: number; path: string } | undefined;
+    folderNames.forEach((name, folder) => {
+      const rest = saved.startsWith(`${name}/`) ? saved.slice(name.length + 1) : undefined;
+      if (rest && isPlainRelativePath(rest) && (!best || best.path.length > rest.length))
+        best = { folder, path: rest };
+    });
+    if (best) return best;
+  }
+  return { folder: 0, path: saved };
+}

@@ -11,6 +11,7 @@ import {
   runLabels,
   timeToOptimumMs,
   validateComparison,
+  workspacePathOf,
 } from '../../src/core/comparison';
 import { buildReport, type RunReport } from '../../src/core/report';
 import { selectBackend, trainBatch, trainOnline } from '../../src/core/training/index';
@@ -256,5 +257,17 @@ describe('links a comparison may hold', () => {
       'a\\..\\b.json',
     ])
       assert.ok(!isPlainRelativePath(bad), bad);
+  });
+
+  it('a saved view path finds its workspace folder: by name where there are several', () => {
+    const runs = '.csv-trainer/runs/x-compare.json';
+    assert.deepEqual(workspacePathOf(runs, ['only']), { folder: 0, path: runs });
+    assert.deepEqual(workspacePathOf(`data/${runs}`, ['site', 'data']), { folder: 1, path: runs });
+    // The longest folder name that fits wins; a path naming no folder is read as in the first.
+    assert.deepEqual(workspacePathOf(`a/b/${runs}`, ['a/b', 'a']), { folder: 0, path: runs });
+    assert.deepEqual(workspacePathOf(runs, ['site', 'data']), { folder: 0, path: runs });
+    assert.equal(workspacePathOf(runs, []), undefined);
+    assert.equal(workspacePathOf(`data/../${runs}`, ['site', 'data']), undefined);
+    assert.equal(workspacePathOf('/etc/x.json', ['site', 'data']), undefined);
   });
 });
