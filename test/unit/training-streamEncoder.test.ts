@@ -45,13 +45,12 @@ function chunk(values: Float64Array, rows: number): RowChunk {
 }
 
 /** The same rows, as chunks of `size`. */
-function chunked(values: Float64Array, size: number): RowChunk[] {
-  const width = FEATURES + 1;
+function chunked(values: Float64Array, size: number, width = FEATURES + 1): RowChunk[] {
   const rows = values.length / width;
   const chunks: RowChunk[] = [];
   for (let start = 0; start < rows; start += size) {
     const count = Math.min(size, rows - start);
-    chunks.push(chunk(values.slice(start * width, (start + count) * width), count));
+    chunks.push({ ...chunk(values.slice(start * width, (start + count) * width), count), width });
   }
   return chunks;
 }
@@ -105,6 +104,68 @@ describe('online encoder', () => {
       const again = encodeAll(byColumn, chunked(values, 512));
       assert.deepEqual(again, encodeAll(byRow, chunked(complete, 512)));
       assert.equal(byColumn.rowsSkipped, missing.size, 'a later pass counts nothing twice');
+    });
+  }
+
+  for (const normalize of ['standard', 'none'] as Normalization[]) {
+    it(`rows with category features, normalize ${normalize}: the column path encodes as the row path does`, () => {
+      // x0, shape, x1, colour, then the target; codes are dictionary indexes, -1 missing.
+      const mixed = {
+        features: ['x0', 'shape', 'x1', 'colour'],
+        target: 'y',
+        featureKinds: ['numeric', 'category', 'numeric', 'category'] as ('numeric' | 'category')[],
+        targetKind: 'numeric' as const,
+      };
+      const width = 5;
+      const colours = ['red', 'green', 'blue', 'cyan', 'plum', 'teal'];
+      const shapes = ['a', 'b', 'c'];
+      const rng = new SeededRandom(3);
+      const rows = 2500;
+      const values = new Float64Array(rows * width);
+      const missing = new Set<number>();
+      for (let r = 0; r < rows; r++) {
+        // New colours appear late, past the cap of 4 slots: later ones share "__other__".
+        const row = [
+          rng.normal() * 3 + 1,
+          Math.floor(rng.next() * shapes.length),
+          rng.normal() - 5,
+          Math.floor(rng.next() * Math.min(colours.length, 2 + r / 400)),
+          rng.normal() * 2,
+        ];
+        if (r % 17 === 3) {
+          row[1 + (r % 2) * 2] = r % 4 === 1 ? NaN : -1; // a missing category (or NaN)
+          missing.add(r);
+        }
+        values.set(row, r * width);
+      }
+      const complete = new Float64Array((rows - missing.size) * width);
+      let kept = 0;
+      for (let r = 0; r < rows; r++)
+        if (!missing.has(r)) complete.set(values.subarray(r * width, (r + 1) * width), kept++ * width);
+      const categories = [undefined, shapes, undefined, colours, undefined];
+      const chunks = (from: Float64Array, size: number): RowChunk[] =>
+        chunked(from, size, width).map((c) => ({ ...c, categories }));
+
+      const task = resolveTask({ model: 'linear' }, 'numeric');
+      const byColumn = new StreamEncoder(
+        mixed,
+        config({ mode: 'online', normalize, missing: 'drop' }),
+        task,
+        4,
+      );
+      const byRow = new StreamEncoder(mixed, config({ mode: 'online', normalize, missing: 'mean' }), task, 4);
+      const first = encodeAll(byColumn, chunks(values, 1000));
+      assert.deepEqual(first, encodeAll(byRow, chunks(complete, 700)));
+      assert.equal(byColumn.columns, 1 + 4 + 1 + 4);
+      assert.equal(byColumn.rowsSkipped, missing.size);
+      const [a, b] = [byColumn.preprocessing(), byRow.preprocessing()];
+      assert.deepEqual([a.means, a.scales, a.categoryMaps], [b.means, b.scales, b.categoryMaps]);
+      assert.ok(a.categoryMaps?.colour?.includes('__other__'), JSON.stringify(a.categoryMaps));
+      assert.deepEqual(byColumn.normalEquations!.sums(), byRow.normalEquations!.sums());
+
+      byColumn.freeze();
+      byRow.freeze();
+      assert.deepEqual(encodeAll(byColumn, chunks(values, 512)), encodeAll(byRow, chunks(complete, 512)));
     });
   }
 });

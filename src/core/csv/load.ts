@@ -39,15 +39,72 @@ function resolveColumns(header: readonly string[], requests: readonly ColumnRequ
 class CategoryDictionary {
   readonly categories: string[] = [];
   private readonly codes = new Map<string, number>();
+  /**
+   * The same codes by the bytes of a category, for the plain-rows fast path (no string per field):
+   * open addressing on an FNV-1a hash, `code + 1` per entry (0: empty). A string's hash is taken
+   * over its UTF-16 units, equal to the bytes' for ASCII, the only text that path gives.
+   */
+  private table = new Int32Array(64);
+  private hashes = new Int32Array(32);
+
   codeOf(value: string): number {
-    let code = this.codes.get(value);
-    if (code === undefined) {
-      code = this.categories.length;
-      this.codes.set(value, code);
-      this.categories.push(value);
+    const code = this.codes.get(value);
+    return code === undefined ? this.add(value) : code;
+  }
+
+  /** `codeOf` the ASCII text `bytes[start … end)`. */
+  codeOfBytes(bytes: Uint8Array, start: number, end: number): number {
+    let hash = FNV_OFFSET;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], FNV_PRIME);
+    const mask = this.table.length - 1;
+    for (let at = hash & mask; ; at = (at + 1) & mask) {
+      const entry = this.table[at];
+      if (entry === 0) break;
+      const code = entry - 1;
+      if (this.hashes[code] === hash && sameAscii(this.categories[code], bytes, start, end)) return code;
     }
+    let text = '';
+    if (end - start <= 64) for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]);
+    else text = asciiDecoder.decode(bytes.subarray(start, end));
+    return this.add(text);
+  }
+
+  private add(value: string): number {
+    const code = this.categories.length;
+    this.codes.set(value, code);
+    this.categories.push(value);
+    let hash = FNV_OFFSET;
+    for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), FNV_PRIME);
+    if (code >= this.hashes.length) {
+      const grown = new Int32Array(this.hashes.length * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[code] = hash;
+    if (2 * (code + 1) > this.table.length) {
+      this.table = new Int32Array(this.table.length * 2);
+      for (let k = 0; k < code; k++) this.place(k);
+    }
+    this.place(code);
     return code;
   }
+
+  private place(code: number): void {
+    const mask = this.table.length - 1;
+    let at = this.hashes[code] & mask;
+    while (this.table[at] !== 0) at = (at + 1) & mask;
+    this.table[at] = code + 1;
+  }
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+const asciiDecoder = new TextDecoder();
+
+function sameAscii(text: string, bytes: Uint8Array, start: number, end: number): boolean {
+  if (text.length !== end - start) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
 }
 
 /**
@@ -73,19 +130,31 @@ export async function loadColumns(
     const dictionaries = categoryRequests.map(() => new CategoryDictionary());
     const tokenizer = reader.tokenizer;
     let rows = 0;
-    // All numeric: plain rows go through the tokenizer's fused scan-and-parse fast path.
-    const fastSlots =
-      categoryRequests.length === 0 ? plainRowSlots(reader.header.length, numericFields) : undefined;
+    // Plain rows go through the tokenizer's fused scan-and-parse fast path: numbers parsed, category
+    // fields left as byte ranges and looked up by their bytes.
+    const fastSlots = plainRowSlots(
+      reader.header.length,
+      Int32Array.from([...numericFields, ...categoryFields]),
+      [...Array.from(numericFields, () => true), ...Array.from(categoryFields, () => false)],
+    );
     const blockRows = Math.max(
       1,
-      Math.min(PLAIN_BLOCK_ROWS, Math.floor(MAX_CHUNK_VALUES / Math.max(1, numericFields.length))),
+      Math.min(
+        PLAIN_BLOCK_ROWS,
+        Math.floor(MAX_CHUNK_VALUES / Math.max(1, numericFields.length + categoryFields.length)),
+      ),
     );
-    const fastBlock = new Float64Array(blockRows * numericFields.length);
+    const fast: PlainBlock = {
+      rows: blockRows,
+      values: new Float64Array(blockRows * numericFields.length),
+      ranges: new Int32Array(blockRows * categoryFields.length * 2),
+      dictionaries,
+    };
 
     for (;;) {
       if (fastSlots !== undefined && rows < capacity) {
         const before = rows;
-        rows = loadPlainRows(tokenizer, fastSlots, fastBlock, numericValues, rows, capacity);
+        rows = loadPlainRows(tokenizer, fastSlots, fast, numericValues, categoryCodes, rows, capacity);
         if (rows !== before) continue;
       }
       const status = tokenizer.nextRow();
@@ -225,14 +294,37 @@ export async function* readRowChunks(
       skippedRows: reader.skippedRows,
       after: reader.resumePoint(),
     });
-    const fastSlots = isNumeric.every(Boolean)
-      ? plainRowSlots(reader.header.length, Int32Array.from(fieldIndexes))
-      : undefined;
+    // Plain rows (numbers, and categories as unquoted ASCII) through the tokenizer's fast path; the
+    // category fields it leaves as byte ranges are looked up here.
+    const categoryColumns = Int32Array.from(
+      requests.flatMap((request, c) => (request.kind === 'category' ? [c] : [])),
+    );
+    const catWidth = categoryColumns.length;
+    const fastSlots = plainRowSlots(reader.header.length, Int32Array.from(fieldIndexes), isNumeric);
+    const fieldRanges = new Int32Array(catWidth > 0 ? fullRows * catWidth * 2 : 0);
     for (;;) {
       if (fastSlots !== undefined) {
         const before = rows;
         const line = tokenizer.currentLine;
-        rows += tokenizer.plainNumericRows(fastSlots, values, rows * width, width, chunkRows - rows);
+        rows += tokenizer.plainNumericRows(
+          fastSlots,
+          values,
+          rows * width,
+          width,
+          chunkRows - rows,
+          fieldRanges,
+          catWidth,
+        );
+        if (catWidth > 0) {
+          const bytes = tokenizer.bytes;
+          for (let r = before, range = 0; r < rows; r++)
+            for (let k = 0; k < catWidth; k++, range += 2) {
+              const start = fieldRanges[range];
+              const end = fieldRanges[range + 1];
+              const c = categoryColumns[k];
+              values[r * width + c] = start === end ? -1 : dictionaries[c]!.codeOfBytes(bytes, start, end);
+            }
+        }
         if (before === 0 && rows > 0) firstLine = line;
         if (rows === chunkRows) {
           yield chunk();
@@ -316,35 +408,63 @@ function grownCapacity(reader: CsvReader, capacity: number, totalBytes: number |
  * As many plain numeric rows as the current chunk holds (up to `capacity`), a block at a time
  * through `block` into the columns; returns the new row count.
  */
+/** A block of plain rows as the tokenizer gives them: numbers, then category byte ranges. */
+interface PlainBlock {
+  rows: number;
+  values: Float64Array;
+  ranges: Int32Array;
+  dictionaries: CategoryDictionary[];
+}
+
 function loadPlainRows(
   tokenizer: CsvTokenizer,
   slots: Int32Array,
-  block: Float64Array,
+  block: PlainBlock,
   columns: Float32Array[],
+  codes: Int32Array[],
   rows: number,
   capacity: number,
 ): number {
   const width = columns.length;
-  const blockRows = block.length / width;
+  const catWidth = codes.length;
+  const { values, ranges, dictionaries } = block;
   for (;;) {
-    const wanted = Math.min(blockRows, capacity - rows);
+    const wanted = Math.min(block.rows, capacity - rows);
     if (wanted <= 0) return rows;
-    const read = tokenizer.plainNumericRows(slots, block, 0, width, wanted);
+    const read = tokenizer.plainNumericRows(slots, values, 0, width, wanted, ranges, catWidth);
     for (let k = 0; k < width; k++) {
       const column = columns[k];
-      for (let r = 0; r < read; r++) column[rows + r] = block[r * width + k];
+      for (let r = 0; r < read; r++) column[rows + r] = values[r * width + k];
+    }
+    const bytes = tokenizer.bytes;
+    for (let j = 0; j < catWidth; j++) {
+      const column = codes[j];
+      const dictionary = dictionaries[j];
+      for (let r = 0; r < read; r++) {
+        const start = ranges[2 * (r * catWidth + j)];
+        const end = ranges[2 * (r * catWidth + j) + 1];
+        column[rows + r] = start === end ? -1 : dictionary.codeOfBytes(bytes, start, end);
+      }
     }
     rows += read;
     if (read < wanted) return rows;
   }
 }
 
-/** Per header field, the request slot it fills (-1: not requested). A field requested twice keeps the last slot. */
-function plainRowSlots(fieldCount: number, numericFields: Int32Array): Int32Array | undefined {
+/**
+ * The tokenizer's slots for plain rows: request `k` of field `fields[k]` is output column `k`, or,
+ * where `isNumeric[k]` is false, category field `-2 - j` (the `j`-th category request).
+ */
+function plainRowSlots(
+  fieldCount: number,
+  fields: Int32Array,
+  isNumeric?: readonly boolean[],
+): Int32Array | undefined {
   const slots = new Int32Array(fieldCount).fill(-1);
-  for (let k = 0; k < numericFields.length; k++) {
-    if (slots[numericFields[k]] >= 0) return undefined; // the same column twice: keep the general path
-    slots[numericFields[k]] = k;
+  let categories = 0;
+  for (let k = 0; k < fields.length; k++) {
+    if (slots[fields[k]] !== -1) return undefined; // the same column twice: keep the general path
+    slots[fields[k]] = !isNumeric || isNumeric[k] ? k : -2 - categories++;
   }
   return slots;
 }

@@ -9,8 +9,10 @@
 ;;
 ;; Memory: f64 10^0 .. 10^22 at 64 (exact doubles: mantissa / 10^k then rounds as Number() does),
 ;; the unquoted stop bytes at 256 (delimiter, CR, LF, NUL, non-ASCII: 1), and, placed by the caller,
-;; the slots (i32 per header field: the output column, or -1 to skip the field), the input bytes and
-;; the output rows (f64, `width` per row). `rows` reads from $p up to $end, which is just past a line
+;; the slots (i32 per header field: the output column; -1 to skip the field; -2 - k for category
+;; field k, whose bytes are left to the caller: their start and end addresses go to `cats`, an i32
+;; pair per category field, `catWidth` pairs per row), the input bytes and the output rows (f64,
+;; `width` per row). A category field is plain when it is unquoted ASCII (else the row is not). `rows` reads from $p up to $end, which is just past a line
 ;; feed: every scan stops at that LF at the latest. It returns the rows read; `pos` is then where
 ;; the first row it did not take starts (a row that is not plain is left whole for the general
 ;; path), `lf` and `crlf` count the row terminators.
@@ -22,6 +24,7 @@
   (func (export "rows")
     (param $p i32) (param $end i32) (param $slots i32) (param $fields i32)
     (param $out i32) (param $width i32) (param $maxRows i32) (param $delim i32) (param $maxField i32)
+    (param $cats i32) (param $catWidth i32)
     (result i32)
     (local $rows i32) (local $rowStart i32) (local $field i32) (local $fieldStart i32)
     (local $slot i32) (local $c i32) (local $neg i32) (local $m i64) (local $digitsStart i32)
@@ -45,7 +48,17 @@
                   (loop $skip
                     (br_if $skipped (i32.load8_u offset=256 (i32.load8_u (local.get $p))))
                     (local.set $p (i32.add (local.get $p) (i32.const 1)))
-                    (br $skip))))
+                    (br $skip)))
+                (if (i32.lt_s (local.get $slot) (i32.const -1))
+                  (then
+                    (local.set $c
+                      (i32.add (local.get $cats)
+                        (i32.shl
+                          (i32.add (i32.mul (local.get $rows) (local.get $catWidth))
+                            (i32.sub (i32.const -2) (local.get $slot)))
+                          (i32.const 3))))
+                    (i32.store (local.get $c) (local.get $fieldStart))
+                    (i32.store offset=4 (local.get $c) (local.get $p)))))
               (else
                 (local.set $neg (i32.const 0))
                 (if (i32.eq (local.get $c) (i32.const 45))

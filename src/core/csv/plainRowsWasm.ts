@@ -20,6 +20,8 @@ interface PlainRowsExports {
     maxRows: number,
     delimiter: number,
     maxFieldBytes: number,
+    cats: number,
+    catWidth: number,
   ): number;
   pos: { value: number };
   lf: { value: number };
@@ -51,6 +53,8 @@ export class WasmPlainRows {
   /**
    * Plain rows from `bytes[start … end)` (`end` just past a line feed) into `out`, row `r` at
    * `offset + r * width` (slot `k` of a row at `+ k`), at most `maxRows`; returns the rows read.
+   * With category slots (`-2 - k`, see plainRows.wat), row `r`'s category field `k` is
+   * `bytes[cats[2 * (r * catWidth + k)] … cats[2 * (r * catWidth + k) + 1])`.
    */
   rows(
     bytes: Uint8Array,
@@ -63,11 +67,14 @@ export class WasmPlainRows {
     maxRows: number,
     delimiter: number,
     maxFieldBytes: number,
+    cats?: Int32Array,
+    catWidth = 0,
   ): number {
     const length = end - start;
     const input = alignUp(SLOTS_ADDRESS + slots.length * 4, 8);
     const output = alignUp(input + length + 8, 8);
-    const buffer = ensureMemory(this.wasm.memory, output + maxRows * width * 8);
+    const catOutput = output + maxRows * width * 8;
+    const buffer = ensureMemory(this.wasm.memory, catOutput + maxRows * catWidth * 8);
     if (this.slotsSeen !== slots) {
       new Int32Array(buffer, SLOTS_ADDRESS, slots.length).set(slots);
       this.slotsSeen = slots;
@@ -83,8 +90,16 @@ export class WasmPlainRows {
       maxRows,
       delimiter,
       maxFieldBytes,
+      catOutput,
+      catWidth,
     );
     if (rows > 0) out.set(new Float64Array(buffer, output, rows * width), offset);
+    if (rows > 0 && cats && catWidth > 0) {
+      // Addresses in this memory → indexes into `bytes`.
+      const addresses = new Int32Array(buffer, catOutput, rows * catWidth * 2);
+      const shift = start - input;
+      for (let i = 0; i < addresses.length; i++) cats[i] = addresses[i] + shift;
+    }
     this.position = start + (this.wasm.pos.value - input);
     this.lineFeeds = this.wasm.lf.value;
     this.crlfs = this.wasm.crlf.value;

@@ -85,6 +85,7 @@ export class CsvReader {
     const tokenizer = new CsvTokenizer({
       delimiter: delimiter.charCodeAt(0),
       maxFieldBytes: options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES,
+      plainRows: options.plainRows,
     });
     tokenizer.feed(start, sourceDone);
     const reader = new CsvReader(tokenizer, iterator, delimiter, bom, options);

@@ -390,6 +390,11 @@ export class CsvTokenizer {
    * `nextPlainNumericRow` row after row: up to `maxRows` rows into `out`, row `r` at
    * `offset + r * width`, stopping before the first row that is not plain (left for `nextRow`) or
    * that the input does not hold whole. Returns the rows read.
+   *
+   * Slots of `-2 - k` are category fields (WebAssembly only: without it, no row is read here): row
+   * `r`'s field `k` is `bytes[cats[2 * (r * catWidth + k)] … cats[2 * (r * catWidth + k) + 1])`,
+   * read before anything else is asked of the tokenizer. Such a field is plain when it is unquoted
+   * ASCII.
    */
   plainNumericRows(
     slots: Int32Array,
@@ -397,12 +402,15 @@ export class CsvTokenizer {
     offset: number,
     width: number,
     maxRows: number,
+    cats?: Int32Array,
+    catWidth = 0,
   ): number {
     if (maxRows <= 0) return 0;
     if (this.position >= this.end && this.pending !== undefined) this.takePending();
     if (this.wasmRows === undefined) this.wasmRows = WasmPlainRows.create(this.unquotedStops) ?? null;
     const engine = this.wasmRows;
     if (engine === null) {
+      if (catWidth > 0) return 0;
       let rows = 0;
       while (rows < maxRows && this.nextPlainNumericRow(slots, out, offset + rows * width) === ROW) rows++;
       return rows;
@@ -419,6 +427,8 @@ export class CsvTokenizer {
       maxRows,
       this.delimiter,
       this.maxFieldBytes,
+      cats,
+      catWidth,
     );
     if (rows > 0) {
       this.position = engine.position;

@@ -57,6 +57,11 @@ export interface ReadOptions {
    * the header is still read from the start, the rows in between are skipped unparsed.
    */
   resumeAt?: CsvResumePoint;
+  /**
+   * The tokenizer's loop for plain rows: WebAssembly where the runtime has it (the default), or the
+   * JavaScript loop, which leaves rows with category fields to the general path (tests compare).
+   */
+  plainRows?: 'wasm' | 'js';
 }
 
 /** Where a row starts in a CSV source: its byte offset and its line number (1-based). */

@@ -57,6 +57,8 @@ export class StreamEncoder {
   private keptRows = new Int32Array(0);
   /** 1 / (rows so far) for each kept row of the chunk. */
   private inverseCounts = new Float64Array(0);
+  /** The kept rows of a chunk with category features, raw (`encodeMixed`). */
+  private rawRows = new Float64Array(0);
 
   constructor(
     private readonly layout: OnlineLayout,
@@ -132,7 +134,11 @@ export class StreamEncoder {
     const { raw, mean, m2, isCategory } = this;
     const dropMissing = this.config.missing === 'drop';
     const classification = this.task.kind === 'classification';
-    if (this.numericOnly && !this.imputing) return { rows: out, count: this.encodeNumeric(chunk, out) };
+    if (!this.imputing)
+      return {
+        rows: out,
+        count: this.numericOnly ? this.encodeNumeric(chunk, out) : this.encodeMixed(chunk, out),
+      };
     let kept = 0;
     rows: for (let r = 0; r < chunk.rows; r++) {
       const base = r * width;
@@ -262,6 +268,73 @@ export class StreamEncoder {
       keptRows[kept++] = base;
     }
     // A regression target is the value itself: the rows as they are (features, then the target).
+    return this.encodeColumns(values, keptRows, kept, out);
+  }
+
+  /**
+   * `encode` with category features and missing rows dropped: the rows kept are laid out raw
+   * (one-hot slots filled, then the target) in row order, then encoded a column at a time as
+   * `encodeNumeric` does: the same operations in the same order as the general path.
+   */
+  private encodeMixed(chunk: RowChunk, out: Float32Array): number {
+    const { values } = chunk;
+    const featureCount = this.layout.features.length;
+    const width = featureCount + 1;
+    const columns = this.columns;
+    const stride = columns + 1;
+    const classification = this.task.kind === 'classification';
+    const { isCategory, slots } = this;
+    if (this.keptRows.length < chunk.rows) this.keptRows = new Int32Array(chunk.rows);
+    if (this.rawRows.length < chunk.rows * stride) this.rawRows = new Float64Array(chunk.rows * stride);
+    const { keptRows, rawRows } = this;
+    let kept = 0;
+    rows: for (let r = 0; r < chunk.rows; r++) {
+      const base = r * width;
+      const y = this.encodeTarget(values[base + featureCount], chunk);
+      if (y !== y) {
+        if (!this.frozen) this.dropped++;
+        continue;
+      }
+      for (let f = 0; f < featureCount; f++) {
+        const v = values[base + f];
+        if (v !== v || (isCategory[f] === 1 && v < 0)) {
+          if (!this.frozen) this.dropped++;
+          continue rows;
+        }
+      }
+      if (classification && this.labelSeen[y] === 0) {
+        this.labelSeen[y] = 1;
+        this.labelsSeen++;
+      }
+      const at = kept * stride;
+      for (let c = 0; c < columns; c++) rawRows[at + c] = 0;
+      for (let f = 0; f < featureCount; f++) {
+        const slot = slots[f];
+        const v = values[base + f];
+        if (isCategory[f] === 0) rawRows[at + slot.start] = v;
+        else {
+          const known = slot.slotOfCode[v];
+          const offset =
+            known !== undefined && known >= 0 ? known : this.categorySlot(slot, v, chunk.categories[f]);
+          if (offset >= 0) rawRows[at + slot.start + offset] = 1;
+        }
+      }
+      rawRows[at + columns] = y;
+      out[at + columns] = y;
+      if (!this.frozen) this.targetSquares += y * y;
+      keptRows[kept++] = at;
+    }
+    return this.encodeColumns(rawRows, keptRows, kept, out);
+  }
+
+  /**
+   * The kept rows of `values` (row `k` at `keptRows[k]`: `columns` raw features, then the target)
+   * into the normal equations and the running statistics, and standardised into `out`, a column at
+   * a time. Returns `kept`.
+   */
+  private encodeColumns(values: Float64Array, keptRows: Int32Array, kept: number, out: Float32Array): number {
+    const columns = this.columns;
+    const stride = columns + 1;
     if (!this.frozen) this.normalEquations?.addRows(values, keptRows, kept);
     const countBefore = this.count;
     if (!this.frozen) this.count += kept;
@@ -273,7 +346,7 @@ export class StreamEncoder {
       }
       return kept;
     }
-    if (this.inverseCounts.length < kept) this.inverseCounts = new Float64Array(chunk.rows);
+    if (this.inverseCounts.length < kept) this.inverseCounts = new Float64Array(kept);
     const inverse = this.inverseCounts;
     for (let k = 0; k < kept; k++) inverse[k] = this.frozen ? 1 / this.count : 1 / (countBefore + k + 1);
     const { mean, m2 } = this;
