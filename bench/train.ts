@@ -83,7 +83,7 @@ async function runChild(task: string, args: string[]): Promise<Measurement> {
       return finish({ rows });
     }
     case 'cli-online': {
-      const [path, model, target] = args;
+      const [path, model, target, features] = args;
       const out = join(mkdtempSync(join(tmpdir(), 'bench-train-')), 'report.json');
       const io = {
         stdout: () => {},
@@ -107,6 +107,7 @@ async function runChild(task: string, args: string[]): Promise<Measurement> {
           '--out',
           out,
           '--quiet',
+          ...(features ? ['--features', features] : []),
         ],
         io,
       );
@@ -244,6 +245,34 @@ function ensureClassification(rows: number): string {
   return path;
 }
 
+/**
+ * The regression file with a category column appended (`colour`, 7 values, no signal in it): the
+ * online path for category features, one-hot encoded as the file is read.
+ */
+function ensureWithCategory(regression: string): string {
+  const path = regression.replace(/\.csv$/, '-colour.csv');
+  if (existsSync(path)) return path;
+  process.stderr.write(`generating ${path}…\n`);
+  const colours = ['red', 'green', 'blue', 'cyan', 'plum', 'teal', 'gold'];
+  const out = openSync(path, 'w');
+  try {
+    let row = -1;
+    let rest = '';
+    for (const block of fileChunksSync(regression)) {
+      const lines = (rest + Buffer.from(block).toString('latin1')).split('\n');
+      rest = lines.pop()!;
+      writeSync(
+        out,
+        lines.map((line) => `${line},${row++ < 0 ? 'colour' : colours[(row * 7919) % 7]}\n`).join(''),
+      );
+    }
+    if (rest) writeSync(out, `${rest},${colours[0]}\n`);
+  } finally {
+    closeSync(out);
+  }
+  return path;
+}
+
 // ---- Report ----
 
 function loadAverage(): string {
@@ -296,6 +325,17 @@ async function main(): Promise<void> {
     () => measureInChild<Measurement>(bundle, 'cli-online', classification, 'logistic', 'label'),
     () => python('partial_fit_classifier', classification, 'label', String(PARTIAL_FIT_ROWS)),
   );
+  say('online linear with a category column as a 17th feature');
+  const [onlineCategory] = best(() =>
+    measureInChild<Measurement>(
+      bundle,
+      'cli-online',
+      ensureWithCategory(regression),
+      'linear',
+      'y',
+      [...featureNames, 'colour'].join(','),
+    ),
+  );
   say('batch linear, 1M x 16, batch 1024, 5 epochs (cpu and wasm), and SGDRegressor.fit');
   const [batchCpu, batchWasm, sklearnFit] = best(
     () => measureInChild<Measurement>(bundle, 'batch', regression, 'cpu'),
@@ -337,6 +377,13 @@ async function main(): Promise<void> {
       `${fmt(onlineLinear.mse, 4)} / ${fmt(onlineLinear.optimumMse, 4)}`,
       '',
       '',
+      '',
+    ],
+    [
+      'online linear 1M x 16 + a category column (20 one-hot slots), end to end, samples/s',
+      fmt(onlineCategory.rows / onlineCategory.seconds),
+      '',
+      `${(onlineCategory.seconds / onlineLinear.seconds).toFixed(2)}x numeric time`,
       '',
     ],
     [
