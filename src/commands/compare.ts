@@ -165,7 +165,7 @@ async function showComparison(
     ...(comparisonUri
       ? {
           comparisonPath: vscode.workspace.asRelativePath(comparisonUri),
-          restore: [vscode.workspace.asRelativePath(comparisonUri, true)],
+          restore: [vscode.workspace.asRelativePath(comparisonUri)],
         }
       : { note: 'This workspace is not trusted: no report was written.' }),
   };
@@ -381,7 +381,7 @@ async function compareReports(
     ),
     ...(optimum ? { optimum } : {}),
     config: configRows(reports),
-    restore: uris.map((uri) => vscode.workspace.asRelativePath(uri, true)),
+    restore: uris.map((uri) => vscode.workspace.asRelativePath(uri)),
   };
   const panel = revived ?? ComparePanel.create(services, `Compare ${reports.length} reports`);
   await panel.show(message, uris);
