@@ -72,22 +72,7 @@ export function shuffleRows(
     const first = starts[b];
     for (let i = starts[b + 1] - 1; i > first; i--) {
       const j = first + rng.nextInt(i - first + 1);
-      if (j === i) continue;
-      // Plain loops: a subarray view per swap would allocate a million objects per epoch.
-      const ai = i * columns;
-      const aj = j * columns;
-      for (let c = 0; c < columns; c++) {
-        const spare = outX[ai + c];
-        outX[ai + c] = outX[aj + c];
-        outX[aj + c] = spare;
-      }
-      const ti = i * targetWidth;
-      const tj = j * targetWidth;
-      for (let k = 0; k < targetWidth; k++) {
-        const spare = outY[ti + k];
-        outY[ti + k] = outY[tj + k];
-        outY[tj + k] = spare;
-      }
+      if (j !== i) swapRows(outX, outY, i, j, columns, targetWidth);
     }
   }
 }
@@ -112,14 +97,8 @@ export function shuffleRowsInPlaceToOrder(
   bucketOf: Uint32Array,
   rng: SeededRandom,
 ): void {
-  const buckets = bucketCount(rows, columns, targetWidth);
-  const starts = new Uint32Array(buckets + 1);
-  for (let r = 0; r < rows; r++) {
-    const bucket = rng.nextInt(buckets);
-    bucketOf[r] = bucket;
-    starts[bucket + 1]++;
-  }
-  for (let b = 0; b < buckets; b++) starts[b + 1] += starts[b];
+  const starts = randomBuckets(rows, bucketCount(rows, columns, targetWidth), bucketOf, rng);
+  const buckets = starts.length - 1;
   // next[b]: the first row of bucket b's range not yet known to belong there.
   const next = starts.slice(0, buckets);
   for (let b = 0; b < buckets; b++) {
@@ -133,18 +112,7 @@ export function shuffleRowsInPlaceToOrder(
       const to = next[home]++;
       bucketOf[r] = bucketOf[to];
       bucketOf[to] = home;
-      const a = r * columns;
-      const c = to * columns;
-      for (let k = 0; k < columns; k++) {
-        const spare = x[a + k];
-        x[a + k] = x[c + k];
-        x[c + k] = spare;
-      }
-      for (let k = 0; k < targetWidth; k++) {
-        const spare = y[r * targetWidth + k];
-        y[r * targetWidth + k] = y[to * targetWidth + k];
-        y[to * targetWidth + k] = spare;
-      }
+      swapRows(x, y, r, to, columns, targetWidth);
     }
   }
   for (let i = 0; i < rows; i++) order[i] = i;
@@ -156,6 +124,39 @@ export function shuffleRowsInPlaceToOrder(
       order[i] = order[j];
       order[j] = spare;
     }
+  }
+}
+
+/** A random bucket per row into `bucketOf`; returns where each bucket starts (and the end). */
+function randomBuckets(rows: number, buckets: number, bucketOf: Uint32Array, rng: SeededRandom): Uint32Array {
+  const starts = new Uint32Array(buckets + 1);
+  for (let r = 0; r < rows; r++) {
+    const bucket = rng.nextInt(buckets);
+    bucketOf[r] = bucket;
+    starts[bucket + 1]++;
+  }
+  for (let b = 0; b < buckets; b++) starts[b + 1] += starts[b];
+  return starts;
+}
+
+/** Swaps rows `i` and `j` of `x` and `y` (plain loops: a subarray view per swap allocates). */
+function swapRows(
+  x: Float32Array,
+  y: Float32Array,
+  i: number,
+  j: number,
+  columns: number,
+  targetWidth: number,
+): void {
+  for (let c = 0, a = i * columns, b = j * columns; c < columns; c++) {
+    const spare = x[a + c];
+    x[a + c] = x[b + c];
+    x[b + c] = spare;
+  }
+  for (let k = 0, a = i * targetWidth, b = j * targetWidth; k < targetWidth; k++) {
+    const spare = y[a + k];
+    y[a + k] = y[b + k];
+    y[b + k] = spare;
   }
 }
 
@@ -175,16 +176,9 @@ function scatterToBuckets(
   outY: Float32Array,
   rng: SeededRandom,
 ): Uint32Array {
-  const buckets = bucketCount(rows, columns, targetWidth);
   const bucketOf = new Uint32Array(rows);
-  const starts = new Uint32Array(buckets + 1);
-  for (let r = 0; r < rows; r++) {
-    const bucket = rng.nextInt(buckets);
-    bucketOf[r] = bucket;
-    starts[bucket + 1]++;
-  }
-  for (let b = 0; b < buckets; b++) starts[b + 1] += starts[b];
-  const cursor = starts.slice(0, buckets);
+  const starts = randomBuckets(rows, bucketCount(rows, columns, targetWidth), bucketOf, rng);
+  const cursor = starts.slice(0, starts.length - 1);
   for (let r = 0; r < rows; r++) {
     const to = cursor[bucketOf[r]]++;
     const from = r * columns;

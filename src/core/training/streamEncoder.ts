@@ -131,39 +131,19 @@ export class StreamEncoder {
     const { values } = chunk;
     const featureCount = this.layout.features.length;
     const columns = this.columns;
-    const { raw, mean, m2, isCategory } = this;
-    const dropMissing = this.config.missing === 'drop';
-    const classification = this.task.kind === 'classification';
+    const { raw, mean, m2 } = this;
     if (!this.imputing)
       return {
         rows: out,
         count: this.numericOnly ? this.encodeNumeric(chunk, out) : this.encodeMixed(chunk, out),
       };
+    // Imputing (missing: mean): row by row, every row with a target kept.
     let kept = 0;
-    rows: for (let r = 0; r < chunk.rows; r++) {
+    for (let r = 0; r < chunk.rows; r++) {
       const base = r * width;
-      const y = this.encodeTarget(values[base + featureCount], chunk);
-      if (y !== y) {
-        if (!this.frozen) this.dropped++;
-        continue;
-      }
-      if (dropMissing) {
-        for (let f = 0; f < featureCount; f++) {
-          const v = values[base + f];
-          if (v !== v || (isCategory[f] === 1 && v < 0)) {
-            if (!this.frozen) this.dropped++;
-            continue rows;
-          }
-        }
-      }
-      // Only the labels of rows that are kept count (a class seen only on dropped rows is not one).
-      if (classification && this.labelSeen[y] === 0) {
-        this.labelSeen[y] = 1;
-        this.labelsSeen++;
-      }
-      if (this.numericOnly && !this.imputing) {
-        for (let f = 0; f < featureCount; f++) raw[f] = values[base + f];
-      } else if (this.numericOnly) {
+      const y = this.keptTarget(values[base + featureCount], chunk);
+      if (y !== y) continue;
+      if (this.numericOnly) {
         for (let f = 0; f < featureCount; f++) {
           const v = values[base + f];
           if (v === v) {
@@ -184,7 +164,7 @@ export class StreamEncoder {
               raw[slot.start] = this.imputeCount[f] > 0 ? this.imputeSum[f] / this.imputeCount[f] : 0;
             } else {
               raw[slot.start] = v;
-              if (!this.frozen && this.imputing) {
+              if (!this.frozen) {
                 this.imputeSum[f] += v;
                 this.imputeCount[f]++;
               }
@@ -259,10 +239,7 @@ export class StreamEncoder {
           continue rows;
         }
       }
-      if (classification && this.labelSeen[y] === 0) {
-        this.labelSeen[y] = 1;
-        this.labelsSeen++;
-      }
+      if (classification) this.countLabel(y);
       out[kept * stride + columns] = y;
       if (!this.frozen) this.targetSquares += y * y;
       keptRows[kept++] = base;
@@ -302,10 +279,7 @@ export class StreamEncoder {
           continue rows;
         }
       }
-      if (classification && this.labelSeen[y] === 0) {
-        this.labelSeen[y] = 1;
-        this.labelsSeen++;
-      }
+      if (classification) this.countLabel(y);
       const at = kept * stride;
       for (let c = 0; c < columns; c++) rawRows[at + c] = 0;
       for (let f = 0; f < featureCount; f++) {
@@ -413,6 +387,23 @@ export class StreamEncoder {
   }
 
   /** NaN: the row has no usable target. */
+  /** The row's target encoded and its label counted; NaN (the row dropped, and counted) without one. */
+  private keptTarget(value: number, chunk: RowChunk): number {
+    const y = this.encodeTarget(value, chunk);
+    if (y !== y) {
+      if (!this.frozen) this.dropped++;
+    } else if (this.task.kind === 'classification') this.countLabel(y);
+    return y;
+  }
+
+  /** Only the labels of rows that are kept count (a class seen only on dropped rows is not one). */
+  private countLabel(y: number): void {
+    if (this.labelSeen[y] === 0) {
+      this.labelSeen[y] = 1;
+      this.labelsSeen++;
+    }
+  }
+
   private encodeTarget(value: number, chunk: RowChunk): number {
     if (Number.isNaN(value) || (value < 0 && this.layout.targetKind === 'category')) return NaN;
     const { loss } = this.task;
