@@ -98,7 +98,10 @@ describe('reader thread', () => {
         }),
       );
       assert.deepEqual(there, here, `head of ${headChunks} chunks`);
-      assert.equal(sha256, whole, `head of ${headChunks} chunks`);
+      // Left to timing (undefined), this thread may read the whole file before the thread is up:
+      // then no sha256 comes from it (the caller hashes the file itself).
+      if (headChunks !== undefined || sha256 !== undefined)
+        assert.equal(sha256, whole, `head of ${headChunks} chunks`);
       if (headChunks === 0) assert.deepEqual(handovers, []);
       if (headChunks !== undefined && headChunks > 0) {
         assert.equal(handovers.length, 1);

@@ -38,6 +38,11 @@ const CH_MINUS = 0x2d;
 const CH_PLUS = 0x2b;
 const CH_DOT = 0x2e;
 /** 10^0 … 10^22, exact doubles: mantissa / 10^k is then correctly rounded, as Number() is. */
+/** Bytes handed to the WebAssembly loop after a row that was not plain (see `plainWindow`). */
+const MIN_PLAIN_WINDOW = 1024;
+/** Calls in a row that read nothing before `plainNumericRows` skips calls, and the most it skips. */
+const PLAIN_MISSES = 8;
+const MAX_PLAIN_SKIP = 64;
 const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, exponent) => Number(`1e${exponent}`));
 
 export const DEFAULT_MAX_FIELD_BYTES = 1024 * 1024;
@@ -84,6 +89,17 @@ export class CsvTokenizer {
   private plainEnd = 0;
   /** Created at the first `plainNumericRows`; null: the JavaScript loop. */
   private wasmRows: WasmPlainRows | null | undefined;
+  /**
+   * After a row that is not plain, `plainNumericRows` hands the WebAssembly loop at most this many
+   * bytes (whole rows), doubled again while that is the limit: every call copies its bytes into
+   * the module's memory, and where every row has a quoted field the rest of the read block would
+   * otherwise be copied once per row, to read none of it. After PLAIN_MISSES calls in a row that
+   * read nothing, it also lets the general path have the next rows without trying (`plainSkip`
+   * calls, a row each: 1, 2, 4 … up to 64 as the misses go on).
+   */
+  private plainWindow = Infinity;
+  private plainMisses = 0;
+  private plainSkip = 0;
   private final = false;
   private nextLine: number;
   /** Holds an incomplete row carried over to the next chunk (and the next chunk appended to it). */
@@ -406,20 +422,29 @@ export class CsvTokenizer {
     catWidth = 0,
   ): number {
     if (maxRows <= 0) return 0;
+    if (this.plainSkip > 0) {
+      this.plainSkip--;
+      return 0;
+    }
     if (this.position >= this.end && this.pending !== undefined) this.takePending();
+    if (this.position >= this.plainEnd) return 0;
     if (this.wasmRows === undefined) this.wasmRows = WasmPlainRows.create(this.unquotedStops) ?? null;
     const engine = this.wasmRows;
     if (engine === null) {
       if (catWidth > 0) return 0;
       let rows = 0;
       while (rows < maxRows && this.nextPlainNumericRow(slots, out, offset + rows * width) === ROW) rows++;
-      return rows;
+      return this.plainTried(rows);
     }
-    if (this.position >= this.plainEnd) return 0;
+    let end = this.plainEnd;
+    if (end - this.position > this.plainWindow) {
+      const lf = this.bytes.indexOf(LF, this.position + this.plainWindow - 1);
+      if (lf >= 0 && lf + 1 < end) end = lf + 1;
+    }
     const rows = engine.rows(
       this.bytes,
       this.position,
-      this.plainEnd,
+      end,
       slots,
       out,
       offset,
@@ -437,7 +462,16 @@ export class CsvTokenizer {
       this.fieldCount = slots.length;
       this.rowLine = this.nextLine + rows - 1;
       this.nextLine += rows;
-    }
+      if (this.position === end && end < this.plainEnd) this.plainWindow *= 2;
+    } else this.plainWindow = MIN_PLAIN_WINDOW;
+    return this.plainTried(rows);
+  }
+
+  /** Counts the calls in a row that read nothing, and skips calls after many (see `plainWindow`). */
+  private plainTried(rows: number): number {
+    if (rows > 0) this.plainMisses = 0;
+    else if (++this.plainMisses >= PLAIN_MISSES)
+      this.plainSkip = Math.min(MAX_PLAIN_SKIP, 2 ** (this.plainMisses - PLAIN_MISSES));
     return rows;
   }
 
