@@ -45,6 +45,8 @@ interface WorkerInput {
   hash: boolean;
   /** Rows before this point were read on the main thread. */
   resumeAt?: CsvResumePoint;
+  /** The categories those rows gave, per column (see ReadOptions.resumeCategories). */
+  resumeCategories?: (string[] | undefined)[];
 }
 
 type FromWorker =
@@ -198,24 +200,25 @@ export function workerRowChunks(
         exited = true;
         wake?.();
       });
-      const handOver = (resumeAt?: CsvResumePoint): void => {
-        worker.postMessage({ kind: 'start', input: { ...input, resumeAt } } satisfies ToWorker);
+      const handOver = (resumeAt?: CsvResumePoint, resumeCategories?: (string[] | undefined)[]): void => {
+        worker.postMessage({
+          kind: 'start',
+          input: { ...input, resumeAt, resumeCategories },
+        } satisfies ToWorker);
         if (resumeAt) options.onHandover?.(resumeAt);
       };
       // Until the thread is up (tens of milliseconds, more on a busy machine) this thread reads the
       // first rows itself, then hands over where its last chunk ended: rows flow at once, and the
       // trainer's first, not yet optimised, chunks overlap the thread's start instead of following
-      // it. The thread still reads (and hashes) those bytes, but does not parse them. Category
-      // dictionaries would have to be handed over too: numeric columns only.
+      // it. The thread still reads (and hashes) those bytes, but does not parse them. The category
+      // dictionaries go over too: the thread's codes go on from this thread's.
       const fixedHead = options.headChunks;
-      let head =
-        (fixedHead === undefined ? !isUp(thread) : fixedHead > 0) &&
-        requests.every((request) => request.kind === 'numeric')
-          ? readRowChunks(fileChunksSync(file), requests, {
-              chunkRows: options.chunkRows,
-              totalBytes: options.totalBytes,
-            })
-          : undefined;
+      let head = (fixedHead === undefined ? !isUp(thread) : fixedHead > 0)
+        ? readRowChunks(fileChunksSync(file), requests, {
+            chunkRows: options.chunkRows,
+            totalBytes: options.totalBytes,
+          })
+        : undefined;
       let headRead = 0;
       let headSkipped = 0;
       if (!head) handOver();
@@ -258,7 +261,12 @@ export function workerRowChunks(
             headRead++;
             if (fixedHead === undefined ? isUp(thread) : headRead >= fixedHead) {
               headSkipped = chunk.skippedRows;
-              handOver(chunk.after);
+              // The thread's codes go on from these lists (posted: copied), which this side's chunks
+              // share from here on, with what the thread adds appended.
+              chunk.categories.forEach((list, c) => {
+                if (list) categories[c] = list;
+              });
+              handOver(chunk.after, chunk.categories);
               await closeHead();
             }
             return result;
@@ -329,13 +337,14 @@ function serveWorker(port: NonNullable<typeof parentPort>): void {
 
   async function runWorker(input: WorkerInput): Promise<void> {
     try {
-      const sent = input.requests.map(() => 0);
+      const sent = input.requests.map((_, c) => input.resumeCategories?.[c]?.length ?? 0);
       const hash = input.hash ? createHash('sha256') : undefined;
       const bytes = fileChunksSync(input.path);
       for await (const chunk of readRowChunks(hash ? hashing(bytes, hash) : bytes, input.requests, {
         chunkRows: input.chunkRows,
         totalBytes: input.totalBytes,
         resumeAt: input.resumeAt,
+        resumeCategories: input.resumeCategories,
         reuse: () => spentBuffers.pop(),
       })) {
         while (credit === 0) {

@@ -46,7 +46,7 @@ describe('reader thread', () => {
     let text = 'y,x,colour,unused\n';
     for (let i = 0; i < ROWS; i++) {
       // Plain rows, quoted fields, missing values and new categories late in the file.
-      const colour = i < ROWS - 1500 ? colours[i % 2] : colours[i % 5];
+      const colour = i < ROWS - 1500 ? colours[i % 3] : colours[i % 5];
       const x = i % 97 === 0 ? '' : String((i * 0.37) % 11);
       text += i % 50 === 0 ? `${i * 2},"${x}","${colour}",z\n` : `${i * 2},${x},${colour},z\n`;
     }
@@ -61,8 +61,13 @@ describe('reader thread', () => {
   it('yields the chunks readRowChunks yields, categories included, and the sha256 of the file', async () => {
     const here = await collect(readRowChunks(fileChunksSync(file), requests, { chunkRows: CHUNK_ROWS }));
     let sha256: string | undefined;
+    // The thread reads the whole file (no head on this thread: see the next tests for that).
     const there = await collect(
-      workerRowChunks(script!, file, requests, { chunkRows: CHUNK_ROWS, onSha256: (hex) => (sha256 = hex) }),
+      workerRowChunks(script!, file, requests, {
+        chunkRows: CHUNK_ROWS,
+        headChunks: 0,
+        onSha256: (hex) => (sha256 = hex),
+      }),
     );
     assert.equal(there.length, ROWS / CHUNK_ROWS);
     // Buffers go back to the worker and are refilled: each chunk must still have been whole when read.
@@ -83,14 +88,23 @@ describe('reader thread', () => {
     { name: 'x', kind: 'numeric' },
   ];
 
-  it('reads the first rows on this thread until the thread takes over: the same rows, lines and sha256', async () => {
-    const here = await collect(readRowChunks(fileChunksSync(file), numeric, { chunkRows: CHUNK_ROWS }));
+  it('reads the first rows on this thread until the thread takes over: the same rows, lines, categories and sha256', async () => {
     const whole = createHash('sha256').update(readFileSync(file)).digest('hex');
-    for (const headChunks of [undefined, 0, 1, 3]) {
+    // Numeric columns, then with a category column: its dictionary goes over with the rows.
+    for (const [columns, headChunks] of [
+      [numeric, undefined],
+      [numeric, 0],
+      [numeric, 1],
+      [numeric, 3],
+      [requests, 1],
+      [requests, 3],
+      [requests, undefined],
+    ] as const) {
+      const here = await collect(readRowChunks(fileChunksSync(file), columns, { chunkRows: CHUNK_ROWS }));
       let sha256: string | undefined;
       const handovers: { byte: number; line: number }[] = [];
       const there = await collect(
-        workerRowChunks(script!, file, numeric, {
+        workerRowChunks(script!, file, columns, {
           chunkRows: CHUNK_ROWS,
           headChunks,
           onSha256: (hex) => (sha256 = hex),

@@ -255,9 +255,12 @@ export async function* readRowChunks(
       ),
     );
     const isNumeric = requests.map((request) => request.kind === 'numeric');
-    const dictionaries = requests.map((request) =>
-      request.kind === 'category' ? new CategoryDictionary() : undefined,
-    );
+    const dictionaries = requests.map((request, c) => {
+      if (request.kind !== 'category') return undefined;
+      const dictionary = new CategoryDictionary();
+      for (const category of options.resumeCategories?.[c] ?? []) dictionary.codeOf(category);
+      return dictionary;
+    });
     const categories = dictionaries.map((dictionary) => dictionary?.categories);
     const tokenizer = reader.tokenizer;
 

@@ -58,6 +58,11 @@ export interface ReadOptions {
    */
   resumeAt?: CsvResumePoint;
   /**
+   * With `resumeAt`: per requested column, the categories the rows before that point gave, in code
+   * order (`RowChunk.categories` of the reading that stopped there): codes go on from them.
+   */
+  resumeCategories?: readonly (readonly string[] | undefined)[];
+  /**
    * The tokenizer's loop for plain rows: WebAssembly where the runtime has it (the default), or the
    * JavaScript loop, which leaves rows with category fields to the general path (tests compare).
    */
