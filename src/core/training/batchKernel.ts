@@ -127,28 +127,55 @@ function batchStep(
   const b = state.bias ? w[p] : 0;
   const logistic = state.loss === 'logistic';
   const residuals = state.residuals;
-  // Two passes: the dot products of a batch are independent, so the (random, shuffled) row reads
-  // overlap in memory; the gradient pass then finds the batch's rows in cache.
+  // Three passes: the dot products of a batch are independent, so the (random, shuffled) row reads
+  // overlap in memory; the gradient pass then finds the batch's rows in cache. A dot product is
+  // summed in four partial sums (four short add chains instead of one long one), and the gradient
+  // takes four rows at a time (a quarter of the reads and writes of g): about twice as fast here.
   for (let i = start; i < end; i++) {
     const offset = order[i] * p;
-    let z = b;
-    for (let j = 0; j < p; j++) z += w[j] * x[offset + j];
-    residuals[i - start] = z;
+    let z0 = 0;
+    let z1 = 0;
+    let z2 = 0;
+    let z3 = 0;
+    let j = 0;
+    for (; j + 3 < p; j += 4) {
+      z0 += w[j] * x[offset + j];
+      z1 += w[j + 1] * x[offset + j + 1];
+      z2 += w[j + 2] * x[offset + j + 2];
+      z3 += w[j + 3] * x[offset + j + 3];
+    }
+    for (; j < p; j++) z0 += w[j] * x[offset + j];
+    residuals[i - start] = b + (z0 + z1 + (z2 + z3));
   }
   let loss = 0;
   for (let i = start; i < end; i++) {
-    const r = order[i];
     const z = residuals[i - start];
-    const target = y[r];
-    let residual: number;
+    const target = y[order[i]];
     if (logistic) {
-      residual = 1 / (1 + Math.exp(-z)) - target;
+      residuals[i - start] = 1 / (1 + Math.exp(-z)) - target;
       loss += Math.max(z, 0) - z * target + Math.log1p(Math.exp(-Math.abs(z)));
     } else {
-      residual = z - target;
+      const residual = z - target;
+      residuals[i - start] = residual;
       loss += 0.5 * residual * residual;
     }
-    const offset = r * p;
+  }
+  let i = start;
+  for (; i + 3 < end; i += 4) {
+    const ra = residuals[i - start];
+    const rb = residuals[i + 1 - start];
+    const rc = residuals[i + 2 - start];
+    const rd = residuals[i + 3 - start];
+    const a = order[i] * p;
+    const bb = order[i + 1] * p;
+    const c = order[i + 2] * p;
+    const d = order[i + 3] * p;
+    for (let j = 0; j < p; j++) g[j] += ra * x[a + j] + rb * x[bb + j] + (rc * x[c + j] + rd * x[d + j]);
+    g[p] += ra + rb + (rc + rd);
+  }
+  for (; i < end; i++) {
+    const residual = residuals[i - start];
+    const offset = order[i] * p;
     for (let j = 0; j < p; j++) g[j] += residual * x[offset + j];
     g[p] += residual;
   }
