@@ -6,6 +6,7 @@
 // checked for finiteness every DIVERGENCE_CHECK_ROWS rows.
 import * as tf from '@tensorflow/tfjs-core';
 import { readInPlace } from './batchKernel';
+import { dot } from './dot';
 import { PROBABILITY_EPSILON, RollingWindow } from './metrics';
 import type { LossKind } from './task';
 import type { OptimizerName } from './types';
@@ -189,21 +190,8 @@ function sgdRows(state: OnlineGlmState, data: Float32Array, count: number): void
   for (; r < count; r++) {
     const offset = r * stride;
     const y = data[offset + p];
-    // The prediction in four partial sums: four short add chains instead of one long one (each
-    // row's prediction waits on the previous row's update, so this chain is the loop's pace).
-    let z0 = 0;
-    let z1 = 0;
-    let z2 = 0;
-    let z3 = 0;
-    let j = 0;
-    for (; j + 3 < p; j += 4) {
-      z0 += w[j] * data[offset + j];
-      z1 += w[j + 1] * data[offset + j + 1];
-      z2 += w[j + 2] * data[offset + j + 2];
-      z3 += w[j + 3] * data[offset + j + 3];
-    }
-    for (; j < p; j++) z0 += w[j] * data[offset + j];
-    const z = (bias ? w[p] : 0) + (z0 + z1 + (z2 + z3));
+    // Each row's prediction waits on the previous row's update: this chain is the loop's pace.
+    const z = (bias ? w[p] : 0) + dot(w, data, offset, p);
     let residual: number;
     let sampleLoss: number;
     if (squared) {
