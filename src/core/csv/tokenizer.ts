@@ -37,12 +37,12 @@ const CH_9 = 0x39;
 const CH_MINUS = 0x2d;
 const CH_PLUS = 0x2b;
 const CH_DOT = 0x2e;
-/** 10^0 … 10^22, exact doubles: mantissa / 10^k is then correctly rounded, as Number() is. */
 /** Bytes handed to the WebAssembly loop after a row that was not plain (see `plainWindow`). */
 const MIN_PLAIN_WINDOW = 1024;
 /** Calls in a row that read nothing before `plainNumericRows` skips calls, and the most it skips. */
 const PLAIN_MISSES = 8;
 const MAX_PLAIN_SKIP = 64;
+/** 10^0 … 10^22, exact doubles: mantissa / 10^k is then correctly rounded, as Number() is. */
 const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, exponent) => Number(`1e${exponent}`));
 
 export const DEFAULT_MAX_FIELD_BYTES = 1024 * 1024;

@@ -386,7 +386,6 @@ export class StreamEncoder {
     return offset;
   }
 
-  /** NaN: the row has no usable target. */
   /** The row's target encoded and its label counted; NaN (the row dropped, and counted) without one. */
   private keptTarget(value: number, chunk: RowChunk): number {
     const y = this.encodeTarget(value, chunk);
@@ -404,6 +403,7 @@ export class StreamEncoder {
     }
   }
 
+  /** NaN: the row has no usable target. */
   private encodeTarget(value: number, chunk: RowChunk): number {
     if (Number.isNaN(value) || (value < 0 && this.layout.targetKind === 'category')) return NaN;
     const { loss } = this.task;
