@@ -55,9 +55,6 @@ export async function trainBatch(
   const control = new LoopControl(hooks);
   const history: LossPoint[] = [];
 
-  const order = new Int32Array(trainRows);
-  for (let i = 0; i < trainRows; i++) order[i] = i;
-
   const lossSum = tf.tidy(() => tf.variable(tf.scalar(0), false));
   let lastFinite = model.snapshot();
   /** The weights before the last epoch's: kept in case the last ones overflow (see the end). */
@@ -99,7 +96,14 @@ export async function trainBatch(
   // Otherwise each epoch's shuffle is written into one reusable pair of buffers (see shuffleRows).
   const shuffledX = config.shuffle && !inPlace ? new Float32Array(prepared.trainX.length) : prepared.trainX;
   const shuffledY = config.shuffle && !inPlace ? new Float32Array(trainY.length) : trainY;
-  const identityOrder = fused ? tf.tensor1d(order, 'int32') : undefined;
+  // Without a shuffle, the fused kernel follows the rows as they are.
+  const identityOrder =
+    fused && !epochOrder
+      ? tf.tensor1d(
+          Int32Array.from({ length: trainRows }, (_, i) => i),
+          'int32',
+        )
+      : undefined;
 
   training: for (let epoch = 0; epoch < config.epochs; epoch++) {
     const learningRate = learningRateAt(config, epoch);
