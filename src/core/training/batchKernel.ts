@@ -25,6 +25,9 @@ export interface MinibatchGlmState {
   gradient: Float64Array;
   /** Scratch: one value per row of the largest batch seen. */
   residuals: Float64Array;
+  /** What touchRows read (kept so that its reads stay), and the row it has read up to. */
+  touched: number;
+  touchedEnd: number;
 }
 
 export function createMinibatchGlmState(
@@ -45,6 +48,8 @@ export function createMinibatchGlmState(
     steps: 0,
     gradient: new Float64Array(size),
     residuals: new Float64Array(0),
+    touched: 0,
+    touchedEnd: 0,
   };
 }
 
@@ -95,6 +100,7 @@ function minibatchKernelFunc(args: {
     throw new Error(`minibatch kernel: ${inputs.x.shape[1]} columns, expected ${state.features}`);
   let lossSum = 0;
   if (state.residuals.length < batchSize) state.residuals = new Float64Array(batchSize);
+  state.touchedEnd = 0;
   for (let start = 0; start < rows; start += batchSize) {
     lossSum += batchStep(state, x, y, order, start, Math.min(rows, start + batchSize), learningRate);
   }
@@ -132,6 +138,7 @@ function batchStep(
   // overlap in memory; the gradient pass then finds the batch's rows in cache. The gradient takes
   // four rows at a time (a quarter of the reads and writes of g); with the four-sum dot product,
   // the kernel runs in 0.42 s instead of 0.58 for 1M × 16 and 5 epochs here.
+  touchRows(state, x, order, start, end);
   for (let i = start; i < end; i++) residuals[i - start] = b + dot(w, x, order[i] * p, p);
   let loss = 0;
   for (let i = start; i < end; i++) {
@@ -188,4 +195,40 @@ function batchStep(
     }
   }
   return loss;
+}
+
+/** The most bytes touchRows reads ahead for one batch (a bucket of the shuffle is 256 KB). */
+const TOUCH_BYTES = 1 << 20;
+
+/**
+ * Reads the batch's rows into cache in address order before they are read in the batch's order.
+ * After the in-place shuffle, consecutive batches take their rows from one bucket of consecutive
+ * rows after another (see shuffleRowsInPlaceToOrder); a sequential read of a bucket streams it in,
+ * where reading its rows in a random order waited on memory row by row. Each call reads only
+ * the rows past those read already (`state.touchedEnd`, reset for each kernel call), one value per
+ * 64 bytes, summed into `state.touched` so that the reads stay. Rows spread wider than
+ * TOUCH_BYTES (an order that is not by buckets) are left alone. 1M × 16, batch 1024, 5 epochs:
+ * the kernel's epoch took 49-51 ms instead of 75-77 here.
+ */
+function touchRows(
+  state: MinibatchGlmState,
+  x: Float32Array,
+  order: Int32Array,
+  start: number,
+  end: number,
+): void {
+  let lo = 0x7fffffff;
+  let hi = -1;
+  for (let i = start; i < end; i++) {
+    const row = order[i];
+    if (row < lo) lo = row;
+    if (row > hi) hi = row;
+  }
+  const p = state.features;
+  const from = Math.max(lo, state.touchedEnd);
+  if ((hi + 1 - from) * p * 4 > TOUCH_BYTES) return;
+  let sum = 0;
+  for (let at = from * p, last = (hi + 1) * p; at < last; at += 16) sum += x[at];
+  state.touched += sum;
+  state.touchedEnd = Math.max(state.touchedEnd, hi + 1);
 }
