@@ -98,6 +98,23 @@ export function shuffleRowsInPlaceToOrder(
   rng: SeededRandom,
 ): void {
   const starts = randomBuckets(rows, bucketCount(rows, columns, targetWidth), bucketOf, rng);
+  distributeToBuckets(x, y, starts, columns, targetWidth, bucketOf);
+  orderWithinBuckets(order, starts, rng);
+}
+
+// Each loop of the shuffle is a function of its own: V8 optimises a long loop while it runs, and
+// code after it that has not run yet sends the call back to the interpreter (1M × 16: 51-53 ms a
+// shuffle instead of 55-60 here).
+
+/** Moves each row of `x`/`y` to its bucket (`bucketOf`, which ends up sorted), by swaps. */
+function distributeToBuckets(
+  x: Float32Array,
+  y: Float32Array,
+  starts: Uint32Array,
+  columns: number,
+  targetWidth: number,
+  bucketOf: Uint32Array,
+): void {
   const buckets = starts.length - 1;
   // next[b]: the first row of bucket b's range not yet known to belong there.
   const next = starts.slice(0, buckets);
@@ -115,8 +132,12 @@ export function shuffleRowsInPlaceToOrder(
       swapRows(x, y, r, to, columns, targetWidth);
     }
   }
-  for (let i = 0; i < rows; i++) order[i] = i;
-  for (let b = 0; b < buckets; b++) {
+}
+
+/** `order` = each bucket's positions in a uniformly random order (Fisher–Yates per bucket). */
+function orderWithinBuckets(order: Int32Array, starts: Uint32Array, rng: SeededRandom): void {
+  for (let i = 0, rows = starts[starts.length - 1]; i < rows; i++) order[i] = i;
+  for (let b = 0; b + 1 < starts.length; b++) {
     const first = starts[b];
     for (let i = starts[b + 1] - 1; i > first; i--) {
       const j = first + rng.nextInt(i - first + 1);
