@@ -9,6 +9,8 @@ import type { LossPoint, TrainConfig } from '../core/training/index';
 import { writeReportAtomically } from '../node/reportWriter';
 import { EXIT_DIVERGED, EXIT_OK, type CliIo } from './io';
 import {
+  asWriteError,
+  checkFolderPath,
   TRAINING_OPTIONS,
   asCliError,
   displayPath,
@@ -46,6 +48,7 @@ export async function runCompare(args: string[], io: CliIo): Promise<number> {
   const configs = compareConfigs(file, values);
   const absolute = path.isAbsolute(file) ? file : path.resolve(io.cwd, file);
   const outDir = path.resolve(io.cwd, values.get('out-dir') ?? DEFAULT_OUT_DIR);
+  checkFolderPath(outDir, `--out-dir ${values.get('out-dir') ?? DEFAULT_OUT_DIR}`);
   try {
     // Both runs use the same model, so one check of the columns holds for both.
     const columns = await resolveColumns(file, absolute, configs.target, configs.features, configs.batch);
@@ -87,6 +90,8 @@ export async function runCompare(args: string[], io: CliIo): Promise<number> {
     const comparison: ComparisonReport = buildComparison(linked);
     const comparisonPath = await writeReportAtomically(outDir, comparisonName, comparison, {
       workspaceRoot: io.cwd,
+    }).catch((error: unknown) => {
+      throw asWriteError(error, displayPath(io.cwd, path.join(outDir, comparisonName)));
     });
 
     if (switches.has('json')) io.stdout(JSON.stringify(comparison, null, 2) + '\n');
@@ -118,7 +123,7 @@ function compareConfigs(
   requireTarget(file, values, COMPARE_USAGE);
   const batchValues = new Map(values);
   if (!batchValues.has('validation-split')) batchValues.set('validation-split', '0');
-  const batch = trainingOptions(file, batchValues, 'batch');
+  const batch = trainingOptions(file, batchValues, 'batch', COMPARE_USAGE);
   const passes = optionReader(file, values).number(
     'online-passes',
     1,
@@ -128,7 +133,7 @@ function compareConfigs(
   );
   const onlineValues = new Map(values);
   onlineValues.set('epochs', String(passes));
-  const online = trainingOptions(file, onlineValues, 'online');
+  const online = trainingOptions(file, onlineValues, 'online', COMPARE_USAGE);
   return {
     target: batch.target,
     features: batch.features,

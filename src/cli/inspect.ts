@@ -4,19 +4,24 @@ import { profileCsv } from '../core/csv/index';
 import { ColumnProfile, CsvError, CsvProfile } from '../core/csv/types';
 import { fileChunksSync, fileSize } from '../node/fileSource';
 import { CliIo, EXIT_OK, UsageError } from './io';
+import { helpHint } from './train';
 
-const USAGE = 'usage: csv-trainer inspect FILE [--json]';
+export const INSPECT_USAGE = 'usage: csv-trainer inspect FILE [--json]';
 
 export async function runInspect(args: string[], io: CliIo): Promise<number> {
   let json = false;
   const files: string[] = [];
   for (const arg of args) {
     if (arg === '--json') json = true;
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}"\n${USAGE}`);
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}"; ${helpHint(INSPECT_USAGE)}`);
     else files.push(arg);
   }
   if (files.length !== 1)
-    throw new UsageError(files.length === 0 ? `missing FILE\n${USAGE}` : `one FILE only\n${USAGE}`);
+    throw new UsageError(
+      files.length === 0
+        ? `missing FILE; ${helpHint(INSPECT_USAGE)}`
+        : `one FILE only (got ${files.join(', ')})`,
+    );
   const file = files[0];
   const path = isAbsolute(file) ? file : resolve(io.cwd, file);
 

@@ -1,10 +1,10 @@
 // `csv-trainer` entry point: dispatches to the subcommands and turns every error into one line.
 import { CsvError } from '../core/csv/types';
-import { runCompare } from './compare';
-import { runInspect } from './inspect';
-import { runPredict } from './predict';
-import { runRerun } from './rerun';
-import { runTrain } from './train';
+import { COMPARE_USAGE, runCompare } from './compare';
+import { INSPECT_USAGE, runInspect } from './inspect';
+import { PREDICT_USAGE, runPredict } from './predict';
+import { RERUN_USAGE, runRerun } from './rerun';
+import { runTrain, TRAIN_USAGE } from './train';
 import { CliIo, EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from './io';
 
 const USAGE = `usage:
@@ -20,8 +20,21 @@ const USAGE = `usage:
   csv-trainer predict REPORT.json FILE [--out PREDICTIONS.csv] [--quiet]
   csv-trainer rerun REPORT.json [--out NEW-REPORT.json] [--backend auto|cpu|wasm] [--quiet]`;
 
+/** Each command's usage, printed (exit 0) for `csv-trainer COMMAND --help`. */
+const COMMAND_USAGE: Record<string, string> = {
+  inspect: INSPECT_USAGE,
+  train: TRAIN_USAGE,
+  compare: COMPARE_USAGE,
+  predict: PREDICT_USAGE,
+  rerun: RERUN_USAGE,
+};
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  if (Object.hasOwn(COMMAND_USAGE, command ?? '') && (rest.includes('--help') || rest.includes('-h'))) {
+    io.stdout(COMMAND_USAGE[command] + '\n');
+    return 0;
+  }
   try {
     switch (command) {
       case 'inspect':
@@ -40,7 +53,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stdout(USAGE + '\n');
         return 0;
       default:
-        throw new UsageError(command ? `unknown command "${command}"\n${USAGE}` : USAGE);
+        throw new UsageError(command ? `unknown command "${command}"; usage: csv-trainer --help` : USAGE);
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof CsvError) {

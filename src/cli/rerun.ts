@@ -10,6 +10,7 @@ import { fileChunksSync } from '../node/fileSource';
 import { EXIT_DIVERGED, EXIT_OK, UsageError, type CliIo } from './io';
 import { readReport } from './predict';
 import {
+  checkReportPath,
   asCliError,
   displayPath,
   formatNumber,
@@ -33,6 +34,7 @@ export async function runRerun(args: string[], io: CliIo): Promise<number> {
     values,
     switches,
   } = splitArguments(args, ['out', 'backend'], ['quiet'], RERUN_USAGE);
+  checkReportPath(io.cwd, values.get('out'));
   const quiet = switches.has('quiet');
   const reportPath = path.resolve(io.cwd, reportFile);
   const report = readReport(reportFile, reportPath);

@@ -26,7 +26,7 @@ import { ReportFolderError, writeReportAtomically } from '../node/reportWriter';
 import { prestartRowWorker, rowWorkerScript, workerRowChunks } from '../node/rowWorker';
 import { EXIT_DIVERGED, EXIT_OK, UsageError, type CliIo } from './io';
 
-const USAGE = `usage: csv-trainer train FILE --target COL [--features A,B,…] --mode batch|online
+export const TRAIN_USAGE = `usage: csv-trainer train FILE --target COL [--features A,B,…] --mode batch|online
                   [--model linear|logistic|softmax|mlp] [--hidden 64,64]
                   [--lr 0.01] [--batch-size 32] [--epochs 10] [--seed 42]
                   [--shuffle true|false] [--normalize standard|none] [--bias true|false]
@@ -60,6 +60,7 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArguments(args);
   const { file } = parsed;
   const absolute = path.isAbsolute(file) ? file : path.resolve(io.cwd, file);
+  checkReportPath(io.cwd, parsed.out);
   try {
     prestartOnlineReader(absolute, parsed.config);
     const columns = await resolveColumns(file, absolute, parsed.target, parsed.features, parsed.config);
@@ -129,6 +130,8 @@ export async function resolveColumns(
     throw new UsageError(`${file}: ${message}`);
   };
   if (!existsSync(absolute)) fail('no such file');
+  if (isFolder(absolute)) fail('is a folder, not a CSV file');
+  if (!statSync(absolute).isFile()) fail('is not a regular file (a pipe or a device cannot be read twice)');
   const { columns, wholeFile } = await sampleColumnTypes(absolute);
   const byName = new Map(columns.map((c) => [c.name, c]));
   const targetProfile =
@@ -256,10 +259,70 @@ export async function writeRunReport(
   outPath?: string,
 ): Promise<{ written: string; shown: string }> {
   const target = outPath ?? path.join(cwd, DEFAULT_REPORTS_FOLDER, `${timestamp()}-${report.mode}.json`);
-  const written = await writeReportAtomically(path.dirname(target), path.basename(target), report, {
-    workspaceRoot: cwd,
-  });
-  return { written, shown: displayPath(cwd, written) };
+  try {
+    const written = await writeReportAtomically(path.dirname(target), path.basename(target), report, {
+      workspaceRoot: cwd,
+    });
+    return { written, shown: displayPath(cwd, written) };
+  } catch (error) {
+    throw asWriteError(error, displayPath(cwd, target));
+  }
+}
+
+/**
+ * Refuses, before any training, an --out that cannot name a new report: not a .json name, an
+ * existing folder, or a path through something that is not a folder. (An existing report is
+ * not replaced: the new one takes the next free name, NAME-2.json, and the summary says which.)
+ */
+export function checkReportPath(cwd: string, out: string | undefined, flag = 'out'): void {
+  if (out === undefined) return;
+  const absolute = path.resolve(cwd, out);
+  if (/[\\/]$/.test(out) || isFolder(absolute))
+    throw new UsageError(
+      `--${flag} ${out} is a folder; name the report file, such as ${path.join(out, 'report.json')}`,
+    );
+  if (!/\.json$/i.test(out)) throw new UsageError(`--${flag} must name a .json file (got "${out}")`);
+  checkFolderPath(path.dirname(absolute), `--${flag} ${out}`);
+}
+
+/** Refuses a folder path that runs through a file (the folders missing at its end are made). */
+export function checkFolderPath(folder: string, what: string): void {
+  for (let at = folder; ; at = path.dirname(at)) {
+    let stat;
+    try {
+      stat = statSync(at);
+    } catch {
+      if (path.dirname(at) === at) return;
+      continue; // missing: made when the report is written
+    }
+    if (!stat.isDirectory()) throw new UsageError(`${what}: ${at} is not a folder`);
+    return;
+  }
+}
+
+function isFolder(absolute: string): boolean {
+  try {
+    return statSync(absolute).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A file-system error while writing a report, as one line naming the path and the reason. */
+export function asWriteError(error: unknown, shown: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || error instanceof ReportFolderError) return error;
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    ENOTDIR: 'a part of the path is not a folder',
+    EEXIST: 'a part of the path is a file, not a folder',
+    ENOENT: 'it cannot be created there',
+  };
+  return new UsageError(`cannot write ${shown}: ${reasons[code] ?? code}`);
 }
 
 /** Relative to the working directory when the file is inside it, absolute otherwise. */
@@ -293,9 +356,9 @@ function parseArguments(args: string[]): TrainArguments {
     args,
     [...TRAINING_OPTIONS, 'mode', 'out'],
     ['quiet'],
-    USAGE,
+    TRAIN_USAGE,
   );
-  requireTarget(file, values, USAGE);
+  requireTarget(file, values, TRAIN_USAGE);
   if (!values.has('mode')) throw new UsageError(`${file}: --mode batch|online is required`);
   const mode = optionReader(file, values).choice('mode', ['batch', 'online'] as const, 'batch');
   return {
@@ -323,7 +386,10 @@ export const TRAINING_OPTIONS = [
   'backend',
 ] as const;
 
-/** `--name value` and `--name=value` options, bare switches and exactly one FILE; anything else is a UsageError. */
+/**
+ * `--name value` and `--name=value` options (given twice, the last one counts, as with most
+ * tools), bare switches and exactly one FILE; anything else is a UsageError.
+ */
 export function splitArguments(
   args: string[],
   valueOptions: readonly string[],
@@ -346,23 +412,32 @@ export function splitArguments(
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq >= 0 ? eq : undefined);
-    if (!known.has(name)) throw new UsageError(`unknown option "--${name}"\n${usage}`);
+    if (!known.has(name)) throw new UsageError(`unknown option "--${name}"; ${helpHint(usage)}`);
     const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    if (value === undefined || value.trim() === '') throw new UsageError(`--${name} needs a value`);
     values.set(name, value);
   }
   if (files.length !== 1)
     throw new UsageError(
-      files.length === 0 ? `missing FILE\n${usage}` : `one FILE only (got ${files.join(', ')})`,
+      files.length === 0 ? `missing FILE; ${helpHint(usage)}` : `one FILE only (got ${files.join(', ')})`,
     );
   return { file: files[0], values, switches };
 }
 
 export function requireTarget(file: string, values: Map<string, string>, usage: string): string {
   const target = values.get('target');
-  if (!target) throw new UsageError(`${file}: --target is required\n${usage}`);
+  if (!target) throw new UsageError(`${file}: --target is required; ${helpHint(usage)}`);
   return target;
 }
+
+/** The pointer to the usage that ends a usage error's one line: the command's own first line. */
+export function helpHint(usage: string): string {
+  const command = /csv-trainer \w+/.exec(usage)?.[0];
+  return command ? `usage: ${command} --help` : 'usage: csv-trainer --help';
+}
+
+/** A plain decimal number, as typed: digits, an optional point and exponent (not "0x10", "1_000"). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Typed readers of option values; a bad value is a UsageError naming the file and the flag. */
 export function optionReader(file: string, values: Map<string, string>) {
@@ -383,7 +458,7 @@ export function optionReader(file: string, values: Map<string, string>) {
   ): number => {
     const value = values.get(flag);
     if (value === undefined) return fallback;
-    const n = value.trim() === '' ? NaN : Number(value);
+    const n = DECIMAL.test(value.trim()) ? Number(value) : NaN;
     return Number.isFinite(n) && (!integer || Number.isInteger(n)) && valid(n) ? n : bad(flag, expected);
   };
   const flag = (name: string, fallback: boolean): boolean =>
@@ -396,8 +471,9 @@ export function trainingOptions(
   file: string,
   values: Map<string, string>,
   mode: TrainConfig['mode'],
+  usage = TRAIN_USAGE,
 ): Pick<TrainArguments, 'target' | 'features' | 'config' | 'backend'> {
-  const target = requireTarget(file, values, USAGE);
+  const target = requireTarget(file, values, usage);
   const { bad, choice, number, flag } = optionReader(file, values);
   const features = values.has('features')
     ? values

@@ -126,4 +126,12 @@ describe('csv-trainer compare', () => {
     assert.equal(result.stdout, '');
     assert.equal(existsSync(join(cwd, '.csv-trainer')), false);
   });
+
+  it('exit 2 on an --out-dir that is a file, before training: one line, nothing written', async () => {
+    const result = await run('textbook.csv', '--target', 'y', '--out-dir', 'textbook.csv');
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^csv-trainer: --out-dir textbook\.csv: .*textbook\.csv is not a folder\n$/);
+    assert.equal(result.stdout, '');
+    assert.equal(existsSync(join(cwd, '.csv-trainer')), false);
+  });
 });

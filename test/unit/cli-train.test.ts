@@ -175,6 +175,38 @@ describe('csv-trainer train', () => {
       /unknown option "--fast"/,
     ],
     ['missing file', ['missing.csv', '--target', 'y', '--mode', 'batch'], /missing\.csv: no such file/],
+    ['FILE is a folder', ['sub', '--target', 'y', '--mode', 'batch'], /sub: is a folder, not a CSV file/],
+    ['missing FILE', ['--target', 'y', '--mode', 'batch'], /missing FILE; usage: csv-trainer train --help/],
+    [
+      '--epochs in hexadecimal',
+      ['textbook.csv', '--target', 'y', '--mode', 'batch', '--epochs', '0x10'],
+      /--epochs must be an integer/,
+    ],
+    [
+      '--out an existing folder',
+      ['textbook.csv', '--target', 'y', '--mode', 'batch', '--out', 'sub'],
+      /--out sub is a folder; name the report file, such as sub\/report\.json/,
+    ],
+    [
+      '--out ending in a slash',
+      ['textbook.csv', '--target', 'y', '--mode', 'batch', '--out', 'new/'],
+      /--out new\/ is a folder/,
+    ],
+    [
+      '--out not a .json name',
+      ['textbook.csv', '--target', 'y', '--mode', 'batch', '--out', 'run.txt'],
+      /--out must name a \.json file \(got "run\.txt"\)/,
+    ],
+    [
+      '--out through a file',
+      ['textbook.csv', '--target', 'y', '--mode', 'batch', '--out', 'textbook.csv/run.json'],
+      /--out textbook\.csv\/run\.json: .*textbook\.csv is not a folder/,
+    ],
+    [
+      '--out empty',
+      ['textbook.csv', '--target', 'y', '--mode', 'batch', '--out='],
+      /--out needs a value/,
+    ],
     [
       'a row with too many fields (the line said once)',
       ['ragged.csv', '--target', 'y', '--mode', 'online'],
@@ -186,15 +218,25 @@ describe('csv-trainer train', () => {
       writeFileSync(join(cwd, 'one-class.csv'), 'x,label\n1,a\n2,a\n3,a\n');
       writeFileSync(join(cwd, 'empty-target.csv'), 'x,y\n1,\n2,\n');
       writeFileSync(join(cwd, 'ragged.csv'), 'x,y\n1,2\n2,4\n3,6,9\n4,8\n');
+      mkdirSync(join(cwd, 'sub'));
+      const before = readdirSync(cwd).sort();
       const result = await run(...args);
       assert.equal(result.code, 2, result.stderr);
       assert.match(result.stderr, message);
-      assert.equal(result.stderr.trim().split('\n').length <= 8, true);
+      assert.equal(result.stderr.trim().split('\n').length, 1, 'one line');
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
       assert.deepEqual(reports(), []);
-      assert.equal(existsSync(join(cwd, '.csv-trainer')), false);
+      assert.deepEqual(readdirSync(cwd).sort(), before, 'nothing written');
+      assert.deepEqual(readdirSync(join(cwd, 'sub')), []);
     });
   }
+
+  it('--help prints the usage of train on stdout and exits 0', async () => {
+    const result = await run('--help');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^usage: csv-trainer train FILE --target COL/);
+    assert.equal(result.stderr, '');
+  });
 
   it('exit 2: a reports folder that is a symlink out of the working directory is refused', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'csv-trainer-outside-'));
