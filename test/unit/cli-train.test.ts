@@ -202,11 +202,7 @@ describe('csv-trainer train', () => {
       ['textbook.csv', '--target', 'y', '--mode', 'batch', '--out', 'textbook.csv/run.json'],
       /--out textbook\.csv\/run\.json: .*textbook\.csv is not a folder/,
     ],
-    [
-      '--out empty',
-      ['textbook.csv', '--target', 'y', '--mode', 'batch', '--out='],
-      /--out needs a value/,
-    ],
+    ['--out empty', ['textbook.csv', '--target', 'y', '--mode', 'batch', '--out='], /--out needs a value/],
     [
       'a row with too many fields (the line said once)',
       ['ragged.csv', '--target', 'y', '--mode', 'online'],
@@ -230,6 +226,31 @@ describe('csv-trainer train', () => {
       assert.deepEqual(readdirSync(join(cwd, 'sub')), []);
     });
   }
+
+  it('a numeric feature with one stray text value is numeric and that row is skipped, in both modes', async () => {
+    const lines = ['x,z,y'];
+    for (let i = 0; i < 300; i++)
+      lines.push(`${i === 40 ? 'abc' : (i % 17) / 4},${(i % 5) / 2},${4 + (i % 13)}`);
+    writeFileSync(join(cwd, 'typo.csv'), lines.join('\n') + '\n');
+    for (const mode of ['batch', 'online']) {
+      const result = await run(
+        'typo.csv',
+        '--target',
+        'y',
+        '--mode',
+        mode,
+        '--epochs',
+        '2',
+        '--out',
+        `${mode}.json`,
+      );
+      assert.equal(result.code, 0, result.stderr);
+      const report = JSON.parse(readFileSync(join(cwd, `${mode}.json`), 'utf8'));
+      assert.deepEqual(report.dataset.features, ['x', 'z'], mode);
+      assert.equal(report.dataset.rowsSkipped, 1, mode);
+      assert.equal(report.dataset.rowsUsed, 299, mode);
+    }
+  });
 
   it('--help prints the usage of train on stdout and exits 0', async () => {
     const result = await run('--help');

@@ -94,10 +94,13 @@ describe('csv-trainer inspect', () => {
     assertBadInput(await run(['inspect', '.']), 'cannot read .: it is a directory');
   });
 
-  it('bad arguments: exit 2 with usage', async () => {
+  it('bad arguments: exit 2, one line pointing at the usage; --help prints it', async () => {
     const none = await run(['inspect']);
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /^csv-trainer: missing FILE\nusage: csv-trainer inspect FILE \[--json\]\n$/);
+    assert.match(none.stderr, /^csv-trainer: missing FILE; usage: csv-trainer inspect --help\n$/);
+    const help = await run(['inspect', '--help']);
+    assert.equal(help.code, 0);
+    assert.equal(help.stdout, 'usage: csv-trainer inspect FILE [--json]\n');
     const unknown = await run(['inspect', 'small.csv', '--yaml']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown option "--yaml"/);

@@ -19,14 +19,16 @@ const source = (text: string) => [encoder.encode(text)];
 
 describe('profileCsv', () => {
   it('infers types over the whole file, with strict numbers and identifiers', async () => {
-    const lines = ['id,zip,price,label,flag,when,note,late,empty'];
+    const lines = ['id,zip,price,label,flag,when,note,late,empty,typo'];
     for (let i = 1; i <= 200; i++) {
       const zip = i === 150 ? '02210' : String(10000 + i);
       const price = i === 7 ? '' : i === 8 ? 'NA' : (i * 0.5).toString();
-      // `late` looks numeric for 199 rows: only the whole file shows it is not.
-      const late = i === 200 ? '1,5' : String(i);
+      // `late` looks numeric for 170 rows: only the whole file shows it is not (decimal commas).
+      const late = i > 170 ? `"${i},5"` : String(i);
+      // `typo` is numeric but for one value (under one in ten): a numeric column, that value missing.
+      const typo = i === 120 ? 'abc' : String(i * 2);
       lines.push(
-        `${i},${zip},${price},${i % 3 === 0 ? 'red' : 'blue'},${i % 2 === 0 ? 'true' : 'false'},2024-01-${String((i % 28) + 1).padStart(2, '0')},"note ${i}",${late === '1,5' ? '"1,5"' : late},`,
+        `${i},${zip},${price},${i % 3 === 0 ? 'red' : 'blue'},${i % 2 === 0 ? 'true' : 'false'},2024-01-${String((i % 28) + 1).padStart(2, '0')},"note ${i}",${late},,${typo}`,
       );
     }
     const profile = await profileCsv(source(lines.join('\n') + '\n'));
@@ -47,6 +49,13 @@ describe('profileCsv', () => {
     assert.equal(byName.get('late')!.type, 'text');
     assert.equal(byName.get('empty')!.type, 'empty');
     assert.equal(byName.get('empty')!.missing, 200);
+    assert.equal(byName.get('typo')!.type, 'integer');
+    assert.equal(byName.get('typo')!.max, 400);
+    assert.deepEqual(
+      profile.problems.filter((p) => p.message.includes('"typo"')).map((p) => p.line),
+      [121],
+      'the odd value is named with its line',
+    );
   });
 
   it('typesOnly: the same types and counts as the full profile, without histograms', async () => {

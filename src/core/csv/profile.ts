@@ -205,7 +205,10 @@ class ColumnAccumulator {
 
   private inferType(count: number, distinct: number): ColumnType {
     if (count === 0) return 'empty';
-    if (this.integers + this.decimals === count) {
+    // Numbers with a few values that are not (at most one in ten: a typo, a unit left in) are a
+    // numeric column whose odd values are missing, as mixedTypeProblem tells the user, wherever
+    // in the file they are (a sample that happens to hold one must not turn the column to text).
+    if (isMostlyNumeric(this)) {
       // Leading zeros (ZIP 02210, account 007) mark identifiers: arithmetic on them is meaningless.
       if (this.leadingZeroIntegers > 0) return this.categoryOrText(count, distinct);
       return this.decimals === 0 ? 'integer' : 'number';
@@ -328,15 +331,19 @@ export async function profileCsv(
  * non-missing values parse as numbers.
  */
 function mixedTypeProblem(column: ColumnAccumulator): { line: number; message: string } | undefined {
-  const numbers = column.integers + column.decimals;
   const others = column.booleans + column.dates + column.others;
-  if (others === 0 || numbers === 0 || numbers < 9 * others || column.firstOther === undefined)
-    return undefined;
+  if (others === 0 || !isMostlyNumeric(column) || column.firstOther === undefined) return undefined;
   const { line, text } = column.firstOther;
   return {
     line,
     message: `column "${column.name}" is numeric but ${others} value${others === 1 ? ' is' : 's are'} not a number (first: "${text}"); they count as missing when training`,
   };
+}
+
+/** At least 90% of the values that are not missing are numbers. */
+function isMostlyNumeric(column: ColumnAccumulator): boolean {
+  const numbers = column.integers + column.decimals;
+  return numbers > 0 && numbers >= 9 * (column.booleans + column.dates + column.others);
 }
 
 function addTextValue(column: ColumnAccumulator, text: string): void {
