@@ -203,6 +203,34 @@ describe('batch training', () => {
     assert.ok(Number.isFinite(imputed.preprocessing.imputed!.x));
   });
 
+  it('a value beyond the float32 range is refused naming its column (feature or target)', async () => {
+    for (const [name, features, target] of [
+      [
+        'x',
+        [
+          numeric(
+            'x',
+            Float32Array.from(x, (v, i) => (i === 5 ? 1e39 : v)),
+          ),
+        ],
+        numeric('y', y),
+      ],
+      [
+        'y',
+        [numeric('x', x)],
+        numeric(
+          'y',
+          Float32Array.from(y, (v, i) => (i === 5 ? -1e39 : v)),
+        ),
+      ],
+    ] as const) {
+      await assert.rejects(
+        trainBatch({ features: [...features], target }, config({ ...TEXTBOOK, epochs: 2, mode: 'batch' })),
+        new RegExp(`column "${name}" has a value too large to train on`),
+      );
+    }
+  });
+
   it('categorical features are one-hot encoded with a cap and "__other__"', async () => {
     const codes = Array.from({ length: 100 }, (_, i) => (i < 40 ? 0 : i < 70 ? 1 : i < 90 ? 2 : 3));
     const result = await trainBatch(

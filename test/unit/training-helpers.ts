@@ -18,7 +18,7 @@ export function numeric(name: string, values: Float32Array): LoadedColumn {
 }
 
 /** Row-major chunks of `chunkRows` rows from columns (features…, target). */
-export function chunksOf(columns: Float32Array[], chunkRows = 64): () => AsyncIterable<RowChunk> {
+export function chunksOf(columns: ArrayLike<number>[], chunkRows = 64): () => AsyncIterable<RowChunk> {
   const rows = columns[0].length;
   const width = columns.length;
   return async function* () {

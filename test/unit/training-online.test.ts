@@ -191,6 +191,25 @@ describe('online training', () => {
     );
   });
 
+  it('values whose squares overflow are named as the cause, not the learning rate', async () => {
+    for (const [column, name] of [
+      [2, 'x2'],
+      [5, 'y'],
+    ] as const) {
+      const huge = columns.map((c) => Float64Array.from(c));
+      huge[column][100] = 1e200;
+      const outcome = await trainOnline(chunksOf(huge, 1000), layoutFor(5), {
+        ...settings,
+        normalize: 'standard',
+      }).then(
+        (result) => result.message ?? '',
+        (error: Error) => error.message,
+      );
+      assert.match(outcome, new RegExp(`column "${name}" has values too large to train on`), name);
+      assert.doesNotMatch(outcome, /learning rate/, name);
+    }
+  });
+
   it('categorical features become one-hot slots, "__other__" past the cap; missing rows are dropped and counted', async () => {
     const rows = 200;
     const values = new Float64Array(rows * 3);

@@ -8,8 +8,14 @@ const NON_FINITE = 'the loss became non-finite (NaN or Infinity); the last finit
 const GROWTH_LIMIT = 100;
 
 /** What to say when a run's loss turns non-finite. */
-export function divergedAdvice(config: AdviceConfig, inputs: number): string {
+export function divergedAdvice(config: AdviceConfig, inputs: number, overflowedColumn?: string): string {
+  if (overflowedColumn !== undefined) return overflowAdvice(overflowedColumn);
   return `${NON_FINITE} ${learningRateAdvice(config, inputs)}`;
+}
+
+/** What a column whose values' squares overflow needs: no learning rate trains on it. */
+export function overflowAdvice(column: string): string {
+  return `column "${column}" has values too large to train on (their squares overflow: beyond about ±1.3e154); rescale the column or remove those rows`;
 }
 
 /**

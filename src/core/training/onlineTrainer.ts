@@ -11,7 +11,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NormalEquations } from './closedForm';
 import { exportLinearModel, exportMlpLayers } from './exportModel';
-import { divergedAdvice, grewAdvice, learningRateAdvice, LoopControl, now } from './loopControl';
+import {
+  divergedAdvice,
+  grewAdvice,
+  learningRateAdvice,
+  LoopControl,
+  now,
+  overflowAdvice,
+} from './loopControl';
 import {
   ClassificationTally,
   PROBABILITY_EPSILON,
@@ -147,7 +154,7 @@ export async function trainOnline(
               rolling = lastFinite.rolling;
             }
             status = 'diverged';
-            message = `diverged after ${updater.samplesSeen()} samples: ${divergedAdvice(config, encoder.usedColumns().length)}`;
+            message = `diverged after ${updater.samplesSeen()} samples: ${divergedAdvice(config, encoder.usedColumns().length, encoder.overflowedColumn())}`;
             break passes;
           }
           if (control.stopped) {
@@ -206,12 +213,14 @@ export async function trainOnline(
     }
     if (!train || !metricsAreFinite(train))
       throw new TrainingInputError(
-        `training diverged with no finite loss to report (${updater.samplesSeen()} samples): ${divergedAdvice(config, used.length)}`,
+        `training diverged with no finite loss to report (${updater.samplesSeen()} samples): ${divergedAdvice(config, used.length, encoder.overflowedColumn())}`,
       );
     const grew =
       status === 'completed' && 'mse' in train
         ? overflowed
-          ? `the loss grew until it overflowed (the metrics are the progressive ones). ${learningRateAdvice(config, used.length)}`
+          ? encoder.overflowedColumn() !== undefined
+            ? `${overflowAdvice(encoder.overflowedColumn()!)} (the metrics are the progressive ones)`
+            : `the loss grew until it overflowed (the metrics are the progressive ones). ${learningRateAdvice(config, used.length)}`
           : grewAdvice(train.mse, encoder.targetMeanSquare, config, used.length)
         : undefined;
     if (grew) {

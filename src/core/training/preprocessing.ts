@@ -241,19 +241,27 @@ function sumFilled(
 }
 
 /**
- * Whether a numeric column has a missing (NaN) cell. Its plain sum is NaN only then, or where it
- * holds both infinities (the scan then settles it); summing is 4× faster than checking each cell.
+ * Whether a numeric column has a missing (NaN) cell; one with an infinite value (beyond the
+ * float32 range, ±3.4e38, it was read as ±Infinity) is refused here, naming the column: its
+ * training would only overflow. Its plain sum of squares is NaN only with a missing cell (the scan
+ * then finds it) and infinite only with an infinite value; summing is 4× faster than checking
+ * each cell.
  */
-function hasMissing(values: Float32Array): boolean {
+function hasMissing(values: Float32Array, name: string): boolean {
   let s0 = 0;
   let s1 = 0;
   let i = 0;
   for (; i + 1 < values.length; i += 2) {
-    s0 += values[i];
-    s1 += values[i + 1];
+    s0 += values[i] * values[i];
+    s1 += values[i + 1] * values[i + 1];
   }
-  if (i < values.length) s0 += values[i];
-  if (!Number.isNaN(s0 + s1)) return false;
+  if (i < values.length) s0 += values[i] * values[i];
+  const squares = s0 + s1;
+  if (squares === Infinity || (squares !== squares && values.some((v) => Math.abs(v) === Infinity)))
+    throw new TrainingInputError(
+      `column "${name}" has a value too large to train on (beyond ±3.4e38, the float32 range); rescale the column or remove that row`,
+    );
+  if (squares === squares) return false;
   for (let row = 0; row < values.length; row++) if (values[row] !== values[row]) return true;
   return false;
 }
@@ -309,10 +317,14 @@ export function prepareBatch(
   const target = encodeTarget(data.target, task);
 
   // Rows kept: target present, and (when dropping) every feature present.
-  const complete = encoded.map(({ column }) => column.kind === 'numeric' && !hasMissing(column.values));
+  const complete = encoded.map(
+    ({ column }) => column.kind === 'numeric' && !hasMissing(column.values, column.name),
+  );
   // A regression target with no missing value is kept whole (a class target is checked per row).
   const targetComplete =
-    task.kind === 'regression' && data.target.kind === 'numeric' && !hasMissing(data.target.values);
+    task.kind === 'regression' &&
+    data.target.kind === 'numeric' &&
+    !hasMissing(data.target.values, data.target.name);
   const kept = keptRowsOf(encoded, complete, target, targetComplete, task, config.missing, rows);
   const keptCount = kept?.length ?? rows;
   const rowsSkipped = rows - keptCount;

@@ -455,6 +455,21 @@ export class StreamEncoder {
     return this.classNames;
   }
 
+  /**
+   * A numeric column (or the regression target) whose running statistics overflowed: it holds
+   * values whose squares overflow a double (beyond about ±1.3e154), which no learning rate trains.
+   */
+  overflowedColumn(): string | undefined {
+    const found = this.slots.findIndex(
+      (slot) =>
+        slot.kind === 'numeric' &&
+        this.standardize &&
+        !(Number.isFinite(this.m2[slot.start]) && Number.isFinite(this.mean[slot.start])),
+    );
+    if (found >= 0) return this.layout.features[found];
+    return Number.isFinite(this.targetSquares) ? undefined : this.layout.target;
+  }
+
   /** Encoded columns that ever received a value (unused one-hot slots are left out of reports). */
   usedColumns(): number[] {
     const used: number[] = [];
