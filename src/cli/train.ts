@@ -135,8 +135,7 @@ export async function resolveColumns(
   const { columns, wholeFile } = await sampleColumnTypes(absolute);
   const byName = new Map(columns.map((c) => [c.name, c]));
   const targetProfile =
-    byName.get(target) ??
-    fail(`unknown target column "${target}" (columns: ${columns.map((c) => c.name).join(', ')})`);
+    byName.get(target) ?? fail(`unknown target column "${target}" (columns: ${columnList(columns)})`);
   const targetKind = targetKindFor(config, targetProfile, fail);
   const task = resolveTask(config, targetKind);
   // On a sample that is the whole file this is exact; otherwise the engine checks at the end.
@@ -152,8 +151,7 @@ export async function resolveColumns(
   if (featureNames.length === 0) fail('no numeric feature columns (name them with --features)');
   const featureRequests: ColumnRequest[] = featureNames.map((name) => {
     const profile =
-      byName.get(name) ??
-      fail(`unknown feature column "${name}" (columns: ${columns.map((c) => c.name).join(', ')})`);
+      byName.get(name) ?? fail(`unknown feature column "${name}" (columns: ${columnList(columns)})`);
     if (name === target) fail(`column "${name}" is both the target and a feature`);
     return { name, kind: featureKindFor(profile, fail) };
   });
@@ -283,6 +281,13 @@ export function checkReportPath(cwd: string, out: string | undefined, flag = 'ou
     );
   if (!/\.json$/i.test(out)) throw new UsageError(`--${flag} must name a .json file (got "${out}")`);
   checkFolderPath(path.dirname(absolute), `--${flag} ${out}`);
+}
+
+/** Column names for a message, quoted where spaces at their ends would not show. */
+function columnList(columns: { name: string }[]): string {
+  return columns
+    .map(({ name }) => (name.trim() === name && name !== '' ? name : JSON.stringify(name)))
+    .join(', ');
 }
 
 /** Refuses a folder path that runs through a file (the folders missing at its end are made). */

@@ -38,6 +38,14 @@ describe('bad input', () => {
       latin1.message,
       'line 3, field 2: invalid UTF-8 (byte 0xE9): the file looks Latin-1 (ISO-8859-1 / Windows-1252) encoded; save it as UTF-8',
     );
+    for (const bom of [
+      [0xff, 0xfe],
+      [0xfe, 0xff],
+    ]) {
+      const utf16 = await csvError(bytesOf(bom, 'a,b\n1,2\n'));
+      assert.equal(utf16.code, 'encoding');
+      assert.match(utf16.message, /the file is UTF-16 encoded .*; save it as UTF-8$/);
+    }
     const truncated = await csvError(bytesOf('a\n', [0xe2, 0x82], '\n'));
     assert.equal(truncated.code, 'encoding');
     assert.doesNotMatch(truncated.message, /Latin-1/);

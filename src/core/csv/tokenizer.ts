@@ -652,9 +652,13 @@ function invalidUtf8(bytes: Uint8Array, i: number, end: number, line: number, fi
   // Latin-1 / Windows-1252 text has lone high bytes (é = 0xE9) followed by plain ASCII.
   const next = i + 1 < end ? bytes[i + 1] : -1;
   const looksLatin1 = byte >= 0x80 && (next < 0x80 || next >= 0xc0);
-  const hint = looksLatin1
-    ? ': the file looks Latin-1 (ISO-8859-1 / Windows-1252) encoded; save it as UTF-8'
-    : '';
+  // A UTF-16 byte order mark (FF FE or FE FF) opening the file.
+  const utf16 = line === 1 && fieldIndex === 0 && byte + next === 0xff + 0xfe && Math.abs(byte - next) === 1;
+  const hint = utf16
+    ? ': the file is UTF-16 encoded (it opens with a UTF-16 byte order mark); save it as UTF-8'
+    : looksLatin1
+      ? ': the file looks Latin-1 (ISO-8859-1 / Windows-1252) encoded; save it as UTF-8'
+      : '';
   return new CsvError(
     'encoding',
     `line ${line}, field ${fieldIndex + 1}: invalid UTF-8 (byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')})${hint}`,
