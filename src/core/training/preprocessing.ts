@@ -141,7 +141,10 @@ function keptRowsOf(
   return keptRows.subarray(0, keptCount);
 }
 
-/** Writes rows first..last of one numeric column into column `at` of the row-major matrix `x`. */
+/**
+ * Writes rows first..last of one numeric column into column `at` of the row-major matrix `x`;
+ * missing cells read as `fill`, which is undefined for a column with none (no check per cell).
+ */
 function fillColumn(
   x: Float32Array,
   columns: number,
@@ -152,28 +155,16 @@ function fillColumn(
   last: number,
   mean: number,
   scale: number,
+  fill: number | undefined,
 ): void {
-  for (let i = first; i < last; i++)
-    x[i * columns + at] = (values[order === undefined ? i : order[i]] - mean) * scale;
-}
-
-/** The same where the column has missing cells (read as `fill`). */
-function fillColumnFilled(
-  x: Float32Array,
-  columns: number,
-  at: number,
-  values: Float32Array,
-  order: Uint32Array | undefined,
-  first: number,
-  last: number,
-  mean: number,
-  scale: number,
-  fill: number,
-): void {
-  for (let i = first; i < last; i++) {
-    const v = values[order === undefined ? i : order[i]];
-    x[i * columns + at] = ((v === v ? v : fill) - mean) * scale;
-  }
+  if (fill === undefined)
+    for (let i = first; i < last; i++)
+      x[i * columns + at] = (values[order === undefined ? i : order[i]] - mean) * scale;
+  else
+    for (let i = first; i < last; i++) {
+      const v = values[order === undefined ? i : order[i]];
+      x[i * columns + at] = ((v === v ? v : fill) - mean) * scale;
+    }
 }
 
 /** Bytes of the matrix filled per block of rows (see prepareBatch). */
@@ -431,8 +422,18 @@ export function prepareBatch(
       const fill = numericFill[k];
       const mean = standardize ? means[at] : 0;
       const scale = standardize ? inverse[at] : 1;
-      if (numericComplete[k]) fillColumn(x, columns, at, values, rowOrder, first, last, mean, scale);
-      else fillColumnFilled(x, columns, at, values, rowOrder, first, last, mean, scale, fill);
+      fillColumn(
+        x,
+        columns,
+        at,
+        values,
+        rowOrder,
+        first,
+        last,
+        mean,
+        scale,
+        numericComplete[k] ? undefined : fill,
+      );
     }
   }
   for (let i = 0; categorical.length > 0 && i < keptCount; i++) {
