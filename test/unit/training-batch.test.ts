@@ -1,6 +1,7 @@
 // Batch mode: divergence, the seeded validation split, preprocessing, classification models, MLP.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoadedColumn } from '../../src/core/csv/types';
 import { SeededRandom, TrainingInputError, selectBackend, trainBatch } from '../../src/core/training/index';
@@ -201,6 +202,38 @@ describe('batch training', () => {
     );
     assert.equal(imputed.rowsSkipped, 0);
     assert.ok(Number.isFinite(imputed.preprocessing.imputed!.x));
+  });
+
+  it('the fused kernel trains the same on the wasm backend, its rows shuffled in the wasm heap', async () => {
+    const rng = new SeededRandom(5);
+    // Rows over several of the shuffle's 256 KB buckets, so that rows move between them.
+    const rows = 50000;
+    const columns = [0, 1, 2].map(() => Float32Array.from({ length: rows }, () => rng.normal()));
+    const target = Float32Array.from(
+      { length: rows },
+      (_, r) => 1 + 2 * columns[0][r] - columns[2][r] + rng.normal(),
+    );
+    const data = { features: columns.map((c, i) => numeric(`x${i}`, c)), target: numeric('y', target) };
+    const settings = config({
+      mode: 'batch',
+      epochs: 4,
+      batchSize: 64,
+      learningRate: 0.05,
+      validationSplit: 0.2,
+    });
+    const wasmPath = join(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'), '..', 'dist') + '/';
+    const cpu = await trainBatch(data, settings);
+    await selectBackend('wasm', { browser: false, wasmPath });
+    try {
+      assert.equal(tf.getBackend(), 'wasm');
+      const wasm = await trainBatch(data, settings);
+      assert.equal(wasm.method, cpu.method);
+      for (const name of ['x0', 'x1', 'x2'])
+        assert.ok(Math.abs(wasm.model.weights[name] - cpu.model.weights[name]) < 1e-6, name);
+      assert.ok(Math.abs(wasm.model.bias - cpu.model.bias) < 1e-6);
+    } finally {
+      await selectBackend('cpu', { browser: false });
+    }
   });
 
   it('a value beyond the float32 range is refused naming its column (feature or target)', async () => {

@@ -65,20 +65,25 @@ export function registerMinibatchKernels(): void {
 }
 
 /**
- * Trains on the rows `order` (int32 row indexes into `x` [n, features] and `y` [n]) in batches of
- * `batchSize`, in that order: the epoch's shuffle is applied by indexing, not by copying the data.
- * Returns Σ over rows of each row's loss before its batch's update (a [1] tensor).
+ * Trains on the rows `order[first … first + count)` (int32 row indexes into `x` [n, features] and
+ * `y` [n]) in batches of `batchSize`, in that order: the epoch's shuffle is applied by indexing,
+ * not by copying the data. Returns Σ over rows of each row's loss before its batch's update (a
+ * [1] tensor).
  */
 export function runMinibatchGlm(
   x: tf.Tensor2D,
   y: tf.Tensor1D,
   order: tf.Tensor1D,
+  first: number,
+  count: number,
   state: MinibatchGlmState,
   learningRate: number,
   batchSize: number,
 ): tf.Tensor1D {
   registerMinibatchKernels();
   return tf.engine().runKernel(MINIBATCH_GLM_KERNEL, { x, y, order }, {
+    first,
+    count,
     state,
     learningRate,
     batchSize,
@@ -88,21 +93,23 @@ export function runMinibatchGlm(
 function minibatchKernelFunc(args: {
   inputs: { x: tf.TensorInfo; y: tf.TensorInfo; order: tf.TensorInfo };
   backend: tf.KernelBackend;
-  attrs: { state: MinibatchGlmState; learningRate: number; batchSize: number };
+  attrs: { first: number; count: number; state: MinibatchGlmState; learningRate: number; batchSize: number };
 }): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const x = readInPlace(backend, inputs.x) as Float32Array;
   const y = readInPlace(backend, inputs.y) as Float32Array;
   const order = readInPlace(backend, inputs.order) as Int32Array;
-  const rows = order.length;
-  const { state, learningRate, batchSize } = attrs;
+  const { first, count, state, learningRate, batchSize } = attrs;
   if (inputs.x.shape[1] !== state.features)
     throw new Error(`minibatch kernel: ${inputs.x.shape[1]} columns, expected ${state.features}`);
+  if (first < 0 || first + count > order.length)
+    throw new Error(`minibatch kernel: rows ${first} to ${first + count} of ${order.length}`);
   let lossSum = 0;
   if (state.residuals.length < batchSize) state.residuals = new Float64Array(batchSize);
   state.touchedEnd = 0;
-  for (let start = 0; start < rows; start += batchSize) {
-    lossSum += batchStep(state, x, y, order, start, Math.min(rows, start + batchSize), learningRate);
+  const end = first + count;
+  for (let start = first; start < end; start += batchSize) {
+    lossSum += batchStep(state, x, y, order, start, Math.min(end, start + batchSize), learningRate);
   }
   const dataId = backend.write(new Float32Array([lossSum]), [1], 'float32');
   return { dataId, shape: [1], dtype: 'float32' };

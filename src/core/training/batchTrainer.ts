@@ -6,7 +6,7 @@ import { evaluateSplit } from './evaluate';
 import { exportLinearModel, exportMlpLayers } from './exportModel';
 import { divergedAdvice, grewAdvice, learningRateAdvice, LoopControl, now } from './loopControl';
 import { metricsAreFinite } from './metrics';
-import { createMinibatchGlmState, runMinibatchGlm, type MinibatchGlmState } from './batchKernel';
+import { createMinibatchGlmState, readInPlace, runMinibatchGlm, type MinibatchGlmState } from './batchKernel';
 import { GradientOptimizer, ModelParameters, trainStep } from './models';
 import { prepareBatch, type PreparedBatch } from './preprocessing';
 import { SeededRandom, shuffleRows, shuffleRowsInPlaceToOrder } from './rng';
@@ -96,45 +96,55 @@ export async function trainBatch(
   // Otherwise each epoch's shuffle is written into one reusable pair of buffers (see shuffleRows).
   const shuffledX = config.shuffle && !inPlace ? new Float32Array(prepared.trainX.length) : prepared.trainX;
   const shuffledY = config.shuffle && !inPlace ? new Float32Array(trainY.length) : trainY;
-  // Without a shuffle, the fused kernel follows the rows as they are.
-  const identityOrder =
-    fused && !epochOrder
-      ? tf.tensor1d(
-          Int32Array.from({ length: trainRows }, (_, i) => i),
-          'int32',
-        )
-      : undefined;
+  // The fused kernel's rows, targets and order are tensors made once for the run: each epoch's
+  // shuffle moves the rows inside them, in the backend's own memory (the cpu backend keeps the
+  // arrays given; wasm copies them into its heap once, where each epoch's new tensors copied 72 MB).
+  // Without a shuffle, the kernel follows the rows as they are.
+  const fusedRows = fused
+    ? {
+        x: tf.tensor2d(prepared.trainX, [trainRows, columns]),
+        y: tf.tensor1d(trainY),
+        order: tf.tensor1d(epochOrder ?? identityRows(trainRows), 'int32'),
+      }
+    : undefined;
 
   training: for (let epoch = 0; epoch < config.epochs; epoch++) {
     const learningRate = learningRateAt(config, epoch);
-    if (epochOrder)
+    if (fusedRows && epochOrder) {
+      // Views of the tensors' memory, taken again each epoch (a wasm heap that grew moved them).
+      const backend = tf.backend();
       shuffleRowsInPlaceToOrder(
-        prepared.trainX,
-        trainY,
+        readInPlace(backend, fusedRows.x) as Float32Array,
+        readInPlace(backend, fusedRows.y) as Float32Array,
         trainRows,
         columns,
         targetWidth,
-        epochOrder,
+        readInPlace(backend, fusedRows.order) as Int32Array,
         bucketOf!,
         rng,
       );
-    else if (config.shuffle)
+    } else if (config.shuffle)
       shuffleRows(prepared.trainX, trainY, trainRows, columns, targetWidth, shuffledX, shuffledY, rng);
     let trainLoss: number;
-    if (fused) {
+    if (fusedRows) {
       const segments = Math.min(stepsPerEpoch, STEP_POINTS_PER_EPOCH);
-      const epochX = tf.tensor2d(shuffledX, [trainRows, columns]);
-      const epochY = tf.tensor1d(shuffledY);
-      const epochRows = epochOrder ? tf.tensor1d(epochOrder, 'int32') : identityOrder!;
       let epochLoss = 0;
       for (let segment = 0; segment < segments; segment++) {
         const start = Math.floor((segment * stepsPerEpoch) / segments) * batchSize;
         const end = Math.min(trainRows, Math.floor(((segment + 1) * stepsPerEpoch) / segments) * batchSize);
         const rows = end - start;
-        const rowOrder = tf.slice(epochRows, [start], [rows]);
-        const loss = runMinibatchGlm(epochX, epochY, rowOrder, fused, learningRate, batchSize);
+        const loss = runMinibatchGlm(
+          fusedRows.x,
+          fusedRows.y,
+          fusedRows.order,
+          start,
+          rows,
+          fused!,
+          learningRate,
+          batchSize,
+        );
         const segmentLoss = loss.dataSync()[0];
-        tf.dispose([rowOrder, loss]);
+        loss.dispose();
         epochLoss += segmentLoss;
         samplesSeen += rows;
         if (hooks?.onProgress) {
@@ -151,8 +161,7 @@ export async function trainBatch(
         if (control.stopped) break;
         await control.breathe();
       }
-      tf.dispose(epochOrder ? [epochX, epochY, epochRows] : [epochX, epochY]);
-      syncVariables(model, fused);
+      syncVariables(model, fused!);
       if (control.stopped) {
         status = 'stopped';
         break training;
@@ -234,7 +243,7 @@ export async function trainBatch(
   }
   if (target) target.foldInto(model);
   const trainingMs = now() - started;
-  tf.dispose([lossSum, ...(identityOrder ? [identityOrder] : [])]);
+  tf.dispose([lossSum, ...(fusedRows ? [fusedRows.x, fusedRows.y, fusedRows.order] : [])]);
 
   const method = fused ? 'mini-batch updates: fused kernel' : 'mini-batch updates: tfjs ops';
   const run = { status, message, history, samplesSeen, trainingMs, method, optimum };
@@ -292,6 +301,13 @@ function targetScaling(config: TrainConfig, task: Task, prepared: PreparedBatch)
 }
 
 /** The fused kernel's float64 weights → the model's variables (for evaluation and export). */
+/** 0, 1, … rows − 1. */
+function identityRows(rows: number): Int32Array {
+  const order = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) order[i] = i;
+  return order;
+}
+
 function syncVariables(model: ModelParameters, state: MinibatchGlmState): void {
   const layer = model.layers[0];
   const p = state.features;
