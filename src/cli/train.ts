@@ -76,7 +76,7 @@ export async function runTrain(args: string[], io: CliIo): Promise<number> {
     });
     const outPath = parsed.out ? path.resolve(io.cwd, parsed.out) : undefined;
     const { shown } = await writeRunReport(io.cwd, report, outPath);
-    if (!parsed.quiet) io.stdout(summary(report, shown));
+    if (!parsed.quiet) io.stdout(summary(report, shown, columns.notes));
     if (result.status === 'diverged') {
       io.stderr(`csv-trainer: ${file}: ${result.message ?? 'training diverged'}\n`);
       return EXIT_DIVERGED;
@@ -116,6 +116,8 @@ export interface RunColumns {
   featureNames: string[];
   featureRequests: ColumnRequest[];
   targetKind: ColumnKind;
+  /** What the user should know about the columns (a renamed header), for the summary. */
+  notes?: string[];
 }
 
 /** Checks the file, the target and the features against a sample of the file; bad input is a UsageError. */
@@ -132,7 +134,7 @@ export async function resolveColumns(
   if (!existsSync(absolute)) fail('no such file');
   if (isFolder(absolute)) fail('is a folder, not a CSV file');
   if (!statSync(absolute).isFile()) fail('is not a regular file (a pipe or a device cannot be read twice)');
-  const { columns, wholeFile } = await sampleColumnTypes(absolute);
+  const { columns, wholeFile, headerNotes } = await sampleColumnTypes(absolute);
   const byName = new Map(columns.map((c) => [c.name, c]));
   const targetProfile =
     byName.get(target) ?? fail(`unknown target column "${target}" (columns: ${columnList(columns)})`);
@@ -155,7 +157,7 @@ export async function resolveColumns(
     if (name === target) fail(`column "${name}" is both the target and a feature`);
     return { name, kind: featureKindFor(profile, fail) };
   });
-  return { target, featureNames, featureRequests, targetKind };
+  return { target, featureNames, featureRequests, targetKind, notes: headerNotes };
 }
 
 export interface RunRequest {
@@ -539,7 +541,9 @@ export function trainingOptions(
 // ---- Columns ----
 
 /** Profiles the first TYPE_SAMPLE_BYTES of the file, cut at a line end. */
-async function sampleColumnTypes(file: string): Promise<{ columns: ColumnProfile[]; wholeFile: boolean }> {
+async function sampleColumnTypes(
+  file: string,
+): Promise<{ columns: ColumnProfile[]; wholeFile: boolean; headerNotes: string[] }> {
   const descriptor = openSync(file, 'r');
   let sample: Uint8Array;
   let wholeFile = true;
@@ -556,7 +560,9 @@ async function sampleColumnTypes(file: string): Promise<{ columns: ColumnProfile
     closeSync(descriptor);
   }
   const profile = await profileCsv([sample], { skipMalformedRows: true, typesOnly: true });
-  return { columns: profile.columns, wholeFile };
+  // Header fixes (a duplicate or empty name renamed) are on line 1: the names to use are the new ones.
+  const headerNotes = profile.problems.filter((p) => p.line === 1).map((p) => `line 1: ${p.message}`);
+  return { columns: profile.columns, wholeFile, headerNotes };
 }
 
 function targetKindFor(config: TrainConfig, profile: ColumnProfile, fail: (m: string) => never): ColumnKind {
@@ -676,7 +682,11 @@ export function progressPrinter(io: CliIo): (points: LossPoint[], done?: boolean
   };
 }
 
-export function summary(report: ReturnType<typeof buildReport>, written: string): string {
+export function summary(
+  report: ReturnType<typeof buildReport>,
+  written: string,
+  notes: string[] = [],
+): string {
   const lines = [
     `${report.status}: ${report.config.model} ${report.mode}, ${report.dataset.rowsUsed} rows (${report.dataset.rowsSkipped} skipped), backend ${report.backend.name}`,
   ];
@@ -704,6 +714,7 @@ export function summary(report: ReturnType<typeof buildReport>, written: string)
     `  ${Math.round(report.timing.samplesPerSecond).toLocaleString('en-US')} samples/s of training, ${(report.timing.durationMs / 1000).toFixed(2)} s in all`,
   );
   lines.push(`  report: ${written}`);
+  for (const note of notes) lines.push(`  note: ${note}`);
   return lines.join('\n') + '\n';
 }
 

@@ -252,6 +252,31 @@ describe('csv-trainer train', () => {
     }
   });
 
+  it('a renamed duplicate header is named in the summary, and the new name is what trains', async () => {
+    writeFileSync(
+      join(cwd, 'dup.csv'),
+      'x,x,y\n' + [1, 2, 3, 4, 5, 6].map((i) => `${i},${i % 3},${2 * i}`).join('\n') + '\n',
+    );
+    const result = await run(
+      'dup.csv',
+      '--target',
+      'y',
+      '--mode',
+      'batch',
+      '--epochs',
+      '2',
+      '--out',
+      'dup.json',
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /\n {2}note: line 1: duplicate column name "x" \(column 2\) renamed to "x_2"\n/,
+    );
+    const report = JSON.parse(readFileSync(join(cwd, 'dup.json'), 'utf8'));
+    assert.deepEqual(report.dataset.features, ['x', 'x_2']);
+  });
+
   it('--help prints the usage of train on stdout and exits 0', async () => {
     const result = await run('--help');
     assert.equal(result.code, 0, result.stderr);
