@@ -103,6 +103,8 @@ export function loadBatchColumns(
 /** Online data: chunks are read only when the webview asks for the next one (backpressure). */
 export class RowChunkFeed {
   private iterator: AsyncGenerator<RowChunk> | undefined;
+  /** The request being served: requests are served one after another (see `next`). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly open: () => AsyncGenerator<RowChunk>) {}
 
@@ -120,17 +122,30 @@ export class RowChunkFeed {
     );
   }
 
-  async next(restart: boolean): Promise<RowChunk | null> {
-    if (restart || !this.iterator) {
-      await this.iterator?.return(undefined);
-      this.iterator = this.open();
-    }
-    const step = await this.iterator.next();
-    return step.done ? null : step.value;
+  /**
+   * The next chunk, or the first again with `restart` (a new pass). Requests are served in turn:
+   * two restarts at once would each close the reader and open one, and every one but the last
+   * would be left open (a file handle and its read block each).
+   */
+  next(restart: boolean): Promise<RowChunk | null> {
+    const served = this.queue.then(async () => {
+      if (restart || !this.iterator) {
+        await this.iterator?.return(undefined);
+        this.iterator = this.open();
+      }
+      const step = await this.iterator.next();
+      return step.done ? null : step.value;
+    });
+    this.queue = served.catch(() => undefined);
+    return served;
   }
 
-  async close(): Promise<void> {
-    await this.iterator?.return(undefined);
-    this.iterator = undefined;
+  close(): Promise<void> {
+    const closed = this.queue.then(async () => {
+      await this.iterator?.return(undefined);
+      this.iterator = undefined;
+    });
+    this.queue = closed.catch(() => undefined);
+    return closed;
   }
 }

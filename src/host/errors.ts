@@ -27,3 +27,12 @@ export class UserInputError extends Error {
     this.name = 'UserInputError';
   }
 }
+
+/**
+ * Text from a webview shown in a notification: notifications turn `[label](target)` into a link
+ * (a `command:` target runs a command when clicked), so no brackets pass, and it stays short.
+ */
+export function notificationText(text: string): string {
+  const plain = text.replace(/\[/g, '(').replace(/\]/g, ')');
+  return plain.length > 500 ? `${plain.slice(0, 500)}…` : plain;
+}

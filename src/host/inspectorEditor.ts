@@ -224,6 +224,8 @@ export class InspectorDocument extends Disposable implements vscode.CustomDocume
 /** One webview showing one InspectorDocument. */
 class InspectorView extends Disposable {
   private isReady = false;
+  /** The modes of the train requests from this view still running (see `train`). */
+  private readonly training = new Set<'batch' | 'online'>();
 
   constructor(
     private readonly document: InspectorDocument,
@@ -356,6 +358,14 @@ class InspectorView extends Disposable {
       );
       return;
     }
+    // One run per mode at a time from this inspector (a batch and an online run side by side are
+    // fine): a webview sending train again and again must not open a panel, and read the file,
+    // for each message.
+    if (this.training.has(message.mode)) {
+      this.services.log.warn(`inspector: ignored a ${message.mode} train request: one is running`);
+      return;
+    }
+    this.training.add(message.mode);
     const command = message.mode === 'batch' ? 'csvTrainer.trainBatch' : 'csvTrainer.trainOnline';
     // The train command reports its own errors to the user; the inspector only logs the outcome.
     void Promise.resolve(
@@ -363,7 +373,9 @@ class InspectorView extends Disposable {
         target: message.target,
         features: message.features,
       }),
-    ).catch((error: unknown) => this.services.log.error(`inspector: ${command}: ${describeError(error)}`));
+    )
+      .catch((error: unknown) => this.services.log.error(`inspector: ${command}: ${describeError(error)}`))
+      .finally(() => this.training.delete(message.mode));
   }
 }
 

@@ -7,6 +7,7 @@ import {
   assertNever,
   backendPreferenceCheck,
   datasetSummaryCheck,
+  parseHostMessage,
   parseWebviewMessage,
   trainConfigCheck,
   type BackendInfo,
@@ -21,7 +22,8 @@ import type { RunReport } from '../core/report';
 import { columnRequests, loadBatchColumns, RowChunkFeed } from './dataSource';
 import type { HostPlatform } from './platform';
 import { saveRunReport, type SavedReport } from './reportStore';
-import { describeError } from './errors';
+import { describeError, notificationText } from './errors';
+import { readSettings } from './settings';
 
 export interface PanelServices {
   extensionUri: vscode.Uri;
@@ -169,7 +171,10 @@ export class TrainingPanel extends Disposable {
   /** Starts a run; resolves with its report once it is saved (undefined if the panel closed first). */
   async startRun(request: RunRequest): Promise<RunOutcome | undefined> {
     if (this.run) {
+      // The run it replaces stops reading too: Start pressed (or sent) again and again must not
+      // leave a load of the whole file running for each press.
       this.stop();
+      this.run.abort.abort();
       this.run.resolve(undefined);
       void this.run.feed?.close();
     }
@@ -280,6 +285,17 @@ export class TrainingPanel extends Disposable {
 
   private async post(message: HostToWebview): Promise<void> {
     if (this.isDisposed) return;
+    // The webview drops a message its checks refuse (a column name over 4096 characters, say),
+    // which would leave the run waiting for ever: the same checks run here first, and such a run
+    // fails with what is wrong.
+    const checked = parseHostMessage(message);
+    if (!checked.ok) {
+      const run = this.run;
+      if (run && 'runId' in message && message.runId === run.id)
+        this.failRun(run, `the data cannot be sent to the training view: ${checked.error}`);
+      else this.services.log.error(`not sent to the training view (${message.type}): ${checked.error}`);
+      return;
+    }
     await this.panel.webview.postMessage(message);
   }
 
@@ -359,7 +375,7 @@ export class TrainingPanel extends Disposable {
       case 'failed':
         if (!run || message.runId !== run.id) return;
         this.failRun(run, message.message);
-        void vscode.window.showErrorMessage(`CSV Trainer: ${message.message}`);
+        void vscode.window.showErrorMessage(`CSV Trainer: ${notificationText(message.message)}`);
         return;
       case 'state':
         return;
@@ -431,21 +447,25 @@ export class TrainingPanel extends Disposable {
   }
 }
 
-/** A run request saved in the webview's state, if it is complete, valid, and about a workspace file. */
-function restoredRequest(saved: unknown): RunRequest | undefined {
+/**
+ * A run request saved in the webview's state, if it is complete, valid, and about a CSV file of
+ * the workspace. The webview wrote that state, so it is checked like a message: the file must be
+ * a .csv, .tsv or .txt inside a workspace folder, named without `.` or `..` segments, and the
+ * dataset's kinds must match its columns. Where reports go, and whether malformed rows are
+ * skipped, come from the settings, not from the state.
+ */
+export function restoredRequest(saved: unknown): RunRequest | undefined {
   if (typeof saved !== 'object' || saved === null) return undefined;
   const r = saved as Record<string, unknown>;
-  if (
-    typeof r.csvUri !== 'string' ||
-    typeof r.reportsFolder !== 'string' ||
-    typeof r.skipMalformedRows !== 'boolean'
-  )
-    return undefined;
+  if (typeof r.csvUri !== 'string' || r.csvUri.length > 4096) return undefined;
   if (
     trainConfigCheck(r.config, 'config') ||
     datasetSummaryCheck(r.dataset, 'dataset') ||
     backendPreferenceCheck(r.backend, 'backend')
   )
+    return undefined;
+  const dataset = r.dataset as DatasetSummary;
+  if (dataset.featureKinds.length !== dataset.features.length || dataset.features.length === 0)
     return undefined;
   let csvUri: vscode.Uri;
   try {
@@ -453,17 +473,24 @@ function restoredRequest(saved: unknown): RunRequest | undefined {
   } catch {
     return undefined;
   }
+  if (!RESTORABLE_FILE.test(csvUri.path)) return undefined;
+  if (csvUri.path.split('/').some((segment) => segment === '.' || segment === '..')) return undefined;
   if (!vscode.workspace.getWorkspaceFolder(csvUri)) return undefined;
+  const config = r.config as TrainConfig;
+  const settings = readSettings(csvUri, config.mode);
   return {
     csvUri,
-    config: r.config as TrainConfig,
-    dataset: r.dataset as DatasetSummary,
+    config,
+    dataset,
     backend: r.backend as BackendPreference,
-    reportsFolder: r.reportsFolder,
-    skipMalformedRows: r.skipMalformedRows,
+    reportsFolder: settings.reportsFolder,
+    skipMalformedRows: settings.skipMalformedRows,
     interactive: true,
   };
 }
+
+/** The files a restored panel may read again. */
+const RESTORABLE_FILE = /\.(csv|tsv|txt)$/i;
 
 function formatCount(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);

@@ -28,7 +28,7 @@ const VIEW_STYLES: Record<'main' | 'inspector' | 'compare', string[]> = {
 
 /**
  * The one place the webview's HTML is built. Strict CSP: nothing but our nonce'd script and our
- * stylesheets; `wasm-unsafe-eval` only because the wasm backend is bundled (no `unsafe-eval`,
+ * stylesheets; `wasm-unsafe-eval` for the training view only, whose tfjs has a wasm backend (no `unsafe-eval`,
  * no `unsafe-inline`). No file content is ever put into this HTML: it arrives by message and is
  * rendered with textContent.
  */
@@ -43,13 +43,15 @@ export function buildWebviewHtml(
     webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   const csp = [
     `default-src 'none'`,
-    // the comparison view runs no tfjs: it does not get wasm either
-    `script-src 'nonce-${nonce}'${view === 'compare' ? '' : ` 'wasm-unsafe-eval'`}`,
+    // only the training view runs tfjs (and its wasm backend); the others get no wasm
+    `script-src 'nonce-${nonce}'${view === 'main' ? ` 'wasm-unsafe-eval'` : ''}`,
     `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data:`,
     `connect-src ${webview.cspSource}`,
     `worker-src 'none'`,
+    `base-uri 'none'`,
+    `form-action 'none'`,
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">

@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import type { CsvTrainerApi } from '../../src/extension';
 import type { RunReport } from '../../src/core/report';
 import { REPORTS, listReports, waitFor, workspaceFolder } from './workspace';
+import { DEFAULT_CONFIG } from '../../src/core/training/types';
+import { restoredRequest } from '../../src/host/trainingPanel';
 
 async function readReport(name: string): Promise<RunReport> {
   const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceFolder(), REPORTS, name));
@@ -282,5 +284,64 @@ suite('CSV Trainer commands', function () {
     });
     await assert.rejects(run, (error: Error) => /report/.test(error.message));
     assert.deepStrictEqual(await listReports(), before);
+  });
+
+  test('a restored panel takes back only a valid saved request about a CSV of the workspace', () => {
+    const dataset = {
+      path: 'textbook.csv',
+      target: 'y',
+      features: ['x'],
+      targetKind: 'numeric',
+      featureKinds: ['numeric'],
+    };
+    const saved = {
+      csvUri: textbook().toString(),
+      config: { ...DEFAULT_CONFIG, mode: 'batch' },
+      dataset,
+      backend: 'cpu',
+      reportsFolder: '.vscode',
+      skipMalformedRows: true,
+    };
+    const restored = restoredRequest(saved);
+    assert.ok(restored, 'a valid saved request is taken back');
+    assert.strictEqual(restored.csvUri.toString(), textbook().toString());
+    // Where reports go, and whether bad rows are skipped, come from the settings.
+    assert.strictEqual(restored.reportsFolder, REPORTS);
+    assert.strictEqual(restored.skipMalformedRows, false);
+    const folder = workspaceFolder();
+    const outside = folder.with({ path: `${folder.path}/../outside.csv` });
+    for (const [label, tampered] of [
+      ['a path through ..', { ...saved, csvUri: outside.toString() }],
+      ['a file that is no CSV', { ...saved, csvUri: vscode.Uri.joinPath(folder, 'README.md').toString() }],
+      ['a file outside the workspace', { ...saved, csvUri: 'file:///etc/passwd.csv' }],
+      ['kinds that do not match the features', { ...saved, dataset: { ...dataset, featureKinds: [] } }],
+      ['no features', { ...saved, dataset: { ...dataset, features: [], featureKinds: [] } }],
+      ['a config that is not one', { ...saved, config: { mode: 'batch' } }],
+    ] as const)
+      assert.strictEqual(restoredRequest(tampered), undefined, label);
+  });
+
+  test('a column name longer than the training view accepts fails the run with that reason, not a hang', async () => {
+    const long = `x${'y'.repeat(5000)}`;
+    const file = vscode.Uri.joinPath(workspaceFolder(), 'long-name.csv');
+    const rows = Array.from({ length: 20 }, (_, i) => `${i},${2 * i + 1}`);
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(`${long},y\n${rows.join('\n')}\n`));
+    try {
+      const before = await listReports();
+      await assert.rejects(
+        Promise.resolve(
+          vscode.commands.executeCommand('csvTrainer.trainBatch', file, {
+            ...commonOptions,
+            features: [long],
+            epochs: 2,
+          }),
+        ),
+        (error: Error) =>
+          /cannot be sent to the training view: .*at most 4096 characters/.test(error.message),
+      );
+      assert.deepStrictEqual(await listReports(), before);
+    } finally {
+      await vscode.workspace.fs.delete(file);
+    }
   });
 });
