@@ -131,9 +131,7 @@ export async function resolveColumns(
   const fail = (message: string): never => {
     throw new UsageError(`${file}: ${message}`);
   };
-  if (!existsSync(absolute)) fail('no such file');
-  if (isFolder(absolute)) fail('is a folder, not a CSV file');
-  if (!statSync(absolute).isFile()) fail('is not a regular file (a pipe or a device cannot be read twice)');
+  await fileSize(absolute); // a missing file, a folder or a pipe: one line from the file source
   const { columns, wholeFile, headerNotes } = await sampleColumnTypes(absolute);
   const byName = new Map(columns.map((c) => [c.name, c]));
   const targetProfile =
@@ -274,15 +272,15 @@ export async function writeRunReport(
  * existing folder, or a path through something that is not a folder. (An existing report is
  * not replaced: the new one takes the next free name, NAME-2.json, and the summary says which.)
  */
-export function checkReportPath(cwd: string, out: string | undefined, flag = 'out'): void {
+export function checkReportPath(cwd: string, out: string | undefined): void {
   if (out === undefined) return;
   const absolute = path.resolve(cwd, out);
   if (/[\\/]$/.test(out) || isFolder(absolute))
     throw new UsageError(
-      `--${flag} ${out} is a folder; name the report file, such as ${path.join(out, 'report.json')}`,
+      `--out ${out} is a folder; name the report file, such as ${path.join(out, 'report.json')}`,
     );
-  if (!/\.json$/i.test(out)) throw new UsageError(`--${flag} must name a .json file (got "${out}")`);
-  checkFolderPath(path.dirname(absolute), `--${flag} ${out}`);
+  if (!/\.json$/i.test(out)) throw new UsageError(`--out must name a .json file (got "${out}")`);
+  checkFolderPath(path.dirname(absolute), `--out ${out}`);
 }
 
 /** Column names for a message, quoted where spaces at their ends would not show. */

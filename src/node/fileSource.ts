@@ -99,5 +99,7 @@ export async function fileSize(path: string): Promise<number> {
     throw ioError(path, error);
   }
   if (stats.isDirectory()) throw new CsvError('io', `cannot read ${path}: it is a directory`);
+  // A pipe or a device has no size and cannot be read a second time (training samples, then reads).
+  if (!stats.isFile()) throw new CsvError('io', `cannot read ${path}: it is not a regular file`);
   return stats.size;
 }

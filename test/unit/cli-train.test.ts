@@ -175,7 +175,7 @@ describe('csv-trainer train', () => {
       /unknown option "--fast"/,
     ],
     ['missing file', ['missing.csv', '--target', 'y', '--mode', 'batch'], /missing\.csv: no such file/],
-    ['FILE is a folder', ['sub', '--target', 'y', '--mode', 'batch'], /sub: is a folder, not a CSV file/],
+    ['FILE is a folder', ['sub', '--target', 'y', '--mode', 'batch'], /cannot read sub: it is a directory/],
     ['missing FILE', ['--target', 'y', '--mode', 'batch'], /missing FILE; usage: csv-trainer train --help/],
     [
       '--epochs in hexadecimal',

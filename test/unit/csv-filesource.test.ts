@@ -1,10 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CsvError, loadColumns, readCsvRecords, readRowChunks } from '../../src/core/csv/index';
-import { fileChunks, fileChunksSync } from '../../src/node/fileSource';
+import { fileChunks, fileChunksSync, fileSize } from '../../src/node/fileSource';
 
 const folder = mkdtempSync(join(tmpdir(), 'csv-filesource-'));
 
@@ -44,6 +45,14 @@ describe('fileChunks / fileChunksSync', () => {
           error instanceof CsvError && error.message === `cannot read ${folder}: it is a directory`,
       );
     }
+  });
+
+  it('fileSize refuses a folder and a pipe, which cannot be read twice, in one line', async () => {
+    await assert.rejects(fileSize(folder), { message: `cannot read ${folder}: it is a directory` });
+    const pipe = join(folder, 'pipe.csv');
+    execFileSync('mkfifo', [pipe]);
+    await assert.rejects(fileSize(pipe), { message: `cannot read ${pipe}: it is not a regular file` });
+    assert.equal(await fileSize(path), statSync(path).size);
   });
 
   it('stop reading when aborted', async () => {

@@ -300,7 +300,6 @@ function targetScaling(config: TrainConfig, task: Task, prepared: PreparedBatch)
   };
 }
 
-/** The fused kernel's float64 weights → the model's variables (for evaluation and export). */
 /** 0, 1, … rows − 1. */
 function identityRows(rows: number): Int32Array {
   const order = new Int32Array(rows);
@@ -308,6 +307,7 @@ function identityRows(rows: number): Int32Array {
   return order;
 }
 
+/** The fused kernel's float64 weights → the model's variables (for evaluation and export). */
 function syncVariables(model: ModelParameters, state: MinibatchGlmState): void {
   const layer = model.layers[0];
   const p = state.features;

@@ -211,16 +211,16 @@ export async function trainOnline(
       train = scored;
       if (status === 'diverged') message += ' (the train metrics are the progressive ones)';
     }
+    // Values whose squares overflow, not the learning rate, are then what to name.
+    const overflowedColumn = encoder.overflowedColumn();
     if (!train || !metricsAreFinite(train))
       throw new TrainingInputError(
-        `training diverged with no finite loss to report (${updater.samplesSeen()} samples): ${divergedAdvice(config, used.length, encoder.overflowedColumn())}`,
+        `training diverged with no finite loss to report (${updater.samplesSeen()} samples): ${divergedAdvice(config, used.length, overflowedColumn)}`,
       );
     const grew =
       status === 'completed' && 'mse' in train
         ? overflowed
-          ? encoder.overflowedColumn() !== undefined
-            ? `${overflowAdvice(encoder.overflowedColumn()!)} (the metrics are the progressive ones)`
-            : `the loss grew until it overflowed (the metrics are the progressive ones). ${learningRateAdvice(config, used.length)}`
+          ? `the loss grew until it overflowed (the metrics are the progressive ones). ${overflowedColumn !== undefined ? overflowAdvice(overflowedColumn) : learningRateAdvice(config, used.length)}`
           : grewAdvice(train.mse, encoder.targetMeanSquare, config, used.length)
         : undefined;
     if (grew) {
