@@ -97,19 +97,23 @@ export class RollingWindow {
   /** `push` for rows `0 … count − 1` of the given arrays, in order (only the last `size` stay). */
   pushAll(loss: Float64Array, y: Float64Array, correct: Uint8Array, count: number): void {
     // Rows that would be overwritten within this call are skipped, their slots passed over: every
-    // value lands where `push` would put it (the sums then add in the same order).
-    const skipped = Math.max(0, count - this.loss.length);
-    if (skipped > 0) {
-      this.next = (this.next + skipped) % this.loss.length;
-      this.filled = this.loss.length;
-    }
+    // value lands where `push` would put it (the sums then add in the same order). No branch on
+    // whether any are: the online kernel has this inlined, and a branch first taken after V8 had
+    // optimised it (steps outgrowing the window) sent every later call back to the interpreter:
+    // V8 kept the optimised code, and hundreds of deoptimisations a run cost 5–10% of its time.
+    const size = this.loss.length;
+    const skipped = Math.max(0, count - size);
+    let next = (this.next + skipped) % size;
+    let filled = this.filled; // full by the end when rows were skipped: `size` rows follow them
     for (let i = skipped; i < count; i++) {
-      this.loss[this.next] = loss[i];
-      this.y[this.next] = y[i];
-      this.correct[this.next] = correct[i];
-      if (++this.next === this.loss.length) this.next = 0;
-      if (this.filled < this.loss.length) this.filled++;
+      this.loss[next] = loss[i];
+      this.y[next] = y[i];
+      this.correct[next] = correct[i];
+      if (++next === size) next = 0;
+      if (filled < size) filled++;
     }
+    this.next = next;
+    this.filled = filled;
   }
 
   regression(): RegressionMetrics {
