@@ -11,6 +11,7 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MODULES = [
   { wat: 'src/core/csv/plainRows.wat', constant: 'PLAIN_ROWS_WASM' },
   { wat: 'src/core/training/gram.wat', constant: 'GRAM_WASM' },
+  { wat: 'src/core/training/onlineSgd.wat', constant: 'ONLINE_SGD_WASM' },
 ].map(({ wat, constant }) => ({
   constant,
   watFile: path.join(root, wat),

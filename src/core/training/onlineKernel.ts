@@ -8,10 +8,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readInPlace } from './batchKernel';
 import { dot } from './dot';
 import { PROBABILITY_EPSILON, RollingWindow } from './metrics';
+import { WasmSquaredSgd } from './onlineSgdWasm';
 import type { LossKind } from './task';
 import type { OptimizerName } from './types';
 
 export const ONLINE_GLM_KERNEL = 'CsvTrainerOnlineGlmChunk';
+/** Rows between checks for divergence (onlineSgd.wat has the same number). */
 const DIVERGENCE_CHECK_ROWS = 256;
 const BACKENDS = ['cpu', 'wasm', 'webgl'] as const;
 
@@ -45,6 +47,8 @@ export interface OnlineGlmState {
   diverged: boolean;
   samplesSeen: number;
   scratch: Float64Array;
+  /** Squared loss with plain SGD in WebAssembly where it compiles (onlineSgd.wat), or in JavaScript. */
+  engine: 'wasm' | 'js';
 }
 
 export function createOnlineGlmState(options: {
@@ -55,10 +59,12 @@ export function createOnlineGlmState(options: {
   optimizer: OptimizerName;
   learningRate: number;
   rollingWindow: number;
+  engine?: 'wasm' | 'js';
 }): OnlineGlmState {
   const size = (options.features + 1) * options.outputs;
   return {
     ...options,
+    engine: options.engine ?? 'wasm',
     weights: new Float64Array(size),
     lastFinite: new Float64Array(size),
     first: new Float64Array(options.optimizer === 'sgd' ? 0 : size),
@@ -165,6 +171,13 @@ const scored = { loss: new Float64Array(0), y: new Float64Array(0), correct: new
  * ~70 MB of garbage and their collections.
  */
 function sgdRows(state: OnlineGlmState, data: Float32Array, count: number): void {
+  if (state.loss === 'squared' && state.engine === 'wasm') {
+    const engine = squaredSgd();
+    if (engine) {
+      squaredRows(engine, state, data, count);
+      return;
+    }
+  }
   const p = state.features;
   const stride = p + 1;
   const w = state.weights;
@@ -245,6 +258,48 @@ function sgdRows(state: OnlineGlmState, data: Float32Array, count: number): void
   state.scored += scoredCount;
   state.samplesSeen = samplesSeen;
   if (scoring) state.rolling.pushAll(rowLoss, rowY, rowCorrect, scoredCount);
+}
+
+/** This thread's WebAssembly squared-loss SGD: made at the first use; null where it cannot compile. */
+let squaredEngine: WasmSquaredSgd | null | undefined;
+const squaredSums = new Float64Array(4);
+/** All zero: squared-loss rows are never "correct" (the rolling window's classification count). */
+let noneCorrect = new Uint8Array(0);
+
+function squaredSgd(): WasmSquaredSgd | undefined {
+  if (squaredEngine === undefined) squaredEngine = WasmSquaredSgd.create() ?? null;
+  return squaredEngine ?? undefined;
+}
+
+/** `sgdRows` for squared loss in WebAssembly: the same operations in the same order. */
+function squaredRows(engine: WasmSquaredSgd, state: OnlineGlmState, data: Float32Array, count: number): void {
+  const sums = squaredSums;
+  sums[0] = state.sumLoss;
+  sums[1] = state.sumSquaredError;
+  sums[2] = state.sumY;
+  sums[3] = state.sumYY;
+  const result = engine.run(
+    state.weights,
+    state.lastFinite,
+    sums,
+    data,
+    count,
+    state.bias,
+    state.learningRate,
+    state.scoring,
+    state.samplesSeen % DIVERGENCE_CHECK_ROWS,
+  );
+  state.sumLoss = sums[0];
+  state.sumSquaredError = sums[1];
+  state.sumY = sums[2];
+  state.sumYY = sums[3];
+  state.samplesSeen += result.rows;
+  if (result.diverged) state.diverged = true;
+  if (state.scoring) {
+    state.scored += result.rows;
+    if (noneCorrect.length < result.rows) noneCorrect = new Uint8Array(result.rows);
+    state.rolling.pushAll(result.rowLoss, result.rowY, noneCorrect, result.rows);
+  }
 }
 
 /** Squared or logistic loss, one output. Returns the sample's loss before the update. */
