@@ -5,7 +5,11 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom, selectBackend } from '../../src/core/training/index';
-import { createOnlineGlmState, runOnlineGlmChunk, type OnlineGlmState } from '../../src/core/training/onlineKernel';
+import {
+  createOnlineGlmState,
+  runOnlineGlmChunk,
+  type OnlineGlmState,
+} from '../../src/core/training/onlineKernel';
 import { WasmSquaredSgd } from '../../src/core/training/onlineSgdWasm';
 
 /** Rows of `features` float32 values then a target, unstandardised (so a large rate diverges). */
@@ -55,10 +59,30 @@ function learn(
   return state;
 }
 
+/** The same rows learnt by both engines; fails unless they agree. Returns the JavaScript run. */
+function bothEngines(
+  data: Float32Array,
+  features: number,
+  steps: number[],
+  options: { bias: boolean; learningRate: number; scoring: boolean },
+): OnlineGlmState {
+  const js = learn('js', data, features, steps, options);
+  assertSameRun(learn('wasm', data, features, steps, options), js);
+  return js;
+}
+
 function assertSameRun(wasm: OnlineGlmState, js: OnlineGlmState): void {
   assert.deepEqual(Array.from(wasm.weights), Array.from(js.weights), 'weights');
   assert.deepEqual(Array.from(wasm.lastFinite), Array.from(js.lastFinite), 'last finite weights');
-  for (const key of ['sumLoss', 'sumSquaredError', 'sumY', 'sumYY', 'scored', 'samplesSeen', 'diverged'] as const)
+  for (const key of [
+    'sumLoss',
+    'sumSquaredError',
+    'sumY',
+    'sumYY',
+    'scored',
+    'samplesSeen',
+    'diverged',
+  ] as const)
     assert.equal(wasm[key], js[key], key);
   assert.deepEqual(wasm.rolling.regression(), js.rolling.regression(), 'rolling window');
 }
@@ -78,31 +102,21 @@ describe('online SGD for squared loss: WebAssembly and JavaScript agree', () => 
         const data = rows(3000, features, features * 2 + (bias ? 1 : 0));
         // Steps of odd sizes: the checks fall inside steps and at their ends.
         const steps = [1, 7, 300, 64, 1000, 255];
-        const options = { bias, learningRate: 0.002, scoring: true };
-        const js = learn('js', data, features, steps, options);
-        const wasm = learn('wasm', data, features, steps, options);
+        const js = bothEngines(data, features, steps, { bias, learningRate: 0.002, scoring: true });
         assert.equal(js.samplesSeen, 3000);
         assert.ok(js.sumSquaredError > 0);
-        assertSameRun(wasm, js);
       });
 
   it('the same run without scoring (a later pass)', () => {
-    const data = rows(1500, 16, 9);
-    const options = { bias: true, learningRate: 0.002, scoring: false };
-    const js = learn('js', data, 16, [512], options);
-    const wasm = learn('wasm', data, 16, [512], options);
+    const js = bothEngines(rows(1500, 16, 9), 16, [512], { bias: true, learningRate: 0.002, scoring: false });
     assert.equal(js.scored, 0);
-    assertSameRun(wasm, js);
+    assert.equal(js.samplesSeen, 1500);
   });
 
   it('diverges at the same check, with the same last finite weights restored', () => {
-    const data = rows(4000, 16, 11);
-    const options = { bias: true, learningRate: 5, scoring: true };
-    const js = learn('js', data, 16, [1000], options);
-    const wasm = learn('wasm', data, 16, [1000], options);
+    const js = bothEngines(rows(4000, 16, 11), 16, [1000], { bias: true, learningRate: 5, scoring: true });
     assert.equal(js.diverged, true);
     assert.ok(js.samplesSeen < 1000, `diverged after ${js.samplesSeen} rows`);
     assert.ok(Array.from(js.weights).every(Number.isFinite));
-    assertSameRun(wasm, js);
   });
 });
