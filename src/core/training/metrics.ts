@@ -100,7 +100,7 @@ export class RollingWindow {
     // value lands where `push` would put it (the sums then add in the same order). No branch on
     // whether any are: the online kernel has this inlined, and a branch first taken after V8 had
     // optimised it (steps outgrowing the window) sent every later call back to the interpreter:
-    // V8 kept the optimised code, and hundreds of deoptimisations a run cost 5–10% of its time.
+    // V8 kept the optimised code: hundreds of deoptimisations a run, about 5% of its time.
     const size = this.loss.length;
     const skipped = Math.max(0, count - size);
     let next = (this.next + skipped) % size;

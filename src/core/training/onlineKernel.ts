@@ -168,7 +168,8 @@ const scored = { loss: new Float64Array(0), y: new Float64Array(0), correct: new
  * `processRows` for squared or logistic loss with plain SGD, the common case, as one loop: the
  * operations of `binaryOrSquaredRow` + `applyUpdate` (the prediction summed in another order),
  * without a call per row. A call per row that takes or returns a float boxes it: 1M rows were
- * ~70 MB of garbage and their collections.
+ * ~70 MB of garbage and their collections. Squared loss runs the same loop in WebAssembly where it
+ * compiles (`squaredRows`, about 3× this one); this one is what a test holds it to.
  */
 function sgdRows(state: OnlineGlmState, data: Float32Array, count: number): void {
   if (state.loss === 'squared' && state.engine === 'wasm') {
