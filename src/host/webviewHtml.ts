@@ -28,8 +28,8 @@ const VIEW_STYLES: Record<'main' | 'inspector' | 'compare', string[]> = {
 
 /**
  * The one place the webview's HTML is built. Strict CSP: nothing but our nonce'd script and our
- * stylesheets; `wasm-unsafe-eval` for the training view only, whose tfjs has a wasm backend (no `unsafe-eval`,
- * no `unsafe-inline`). No file content is ever put into this HTML: it arrives by message and is
+ * stylesheets; `wasm-unsafe-eval` for the training view only, whose tfjs has a wasm backend (no
+ * `unsafe-eval`, no `unsafe-inline`). No file content is ever put into this HTML: it arrives by message and is
  * rendered with textContent.
  */
 export function buildWebviewHtml(

@@ -653,7 +653,8 @@ function invalidUtf8(bytes: Uint8Array, i: number, end: number, line: number, fi
   const next = i + 1 < end ? bytes[i + 1] : -1;
   const looksLatin1 = byte >= 0x80 && (next < 0x80 || next >= 0xc0);
   // A UTF-16 byte order mark (FF FE or FE FF) opening the file.
-  const utf16 = line === 1 && fieldIndex === 0 && byte + next === 0xff + 0xfe && Math.abs(byte - next) === 1;
+  const utf16 =
+    line === 1 && fieldIndex === 0 && ((byte === 0xff && next === 0xfe) || (byte === 0xfe && next === 0xff));
   const hint = utf16
     ? ': the file is UTF-16 encoded (it opens with a UTF-16 byte order mark); save it as UTF-8'
     : looksLatin1

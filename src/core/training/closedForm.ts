@@ -254,7 +254,11 @@ function addBlock2x2(
   gram[(a + 1) * size + b + 1] += s11;
 }
 
-/** Σ a[i]·b[i] over `count` elements from the given offsets; four accumulators break the add chain. */
+/**
+ * Σ a[i]·b[i] over `count` elements from the given offsets; four accumulators break the add chain.
+ * Not the kernels' `dot` (dot.ts): that one reads float32 rows, and one function given both array
+ * types would make V8's element reads polymorphic in the kernels' hottest loop.
+ */
 function dot(a: Float64Array, offsetA: number, b: Float64Array, offsetB: number, count: number): number {
   let s0 = 0;
   let s1 = 0;

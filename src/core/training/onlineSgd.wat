@@ -23,7 +23,7 @@
     (param $bias i32) (param $lr f64) (param $scoring i32) (param $rowLoss i32) (param $rowY i32)
     (param $sums i32) (param $phase i32)
     (result i32)
-    (local $r i32) (local $row i32) (local $j i32) (local $quads i32) (local $k i32)
+    (local $r i32) (local $row i32) (local $j i32) (local $quads i32) (local $at i32) (local $finite i32)
     (local $acc01 v128) (local $acc23 v128) (local $stepx2 v128)
     (local $z0 f64) (local $z f64) (local $y f64) (local $residual f64) (local $loss f64)
     (local $squared f64) (local $step f64) (local $block f64)
@@ -102,9 +102,9 @@
         (block $updateDone
           (loop $update
             (br_if $updateDone (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $p)))
-            (local.set $k (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 3))))
-            (v128.store (local.get $k)
-              (f64x2.sub (v128.load (local.get $k))
+            (local.set $at (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 3))))
+            (v128.store (local.get $at)
+              (f64x2.sub (v128.load (local.get $at))
                 (f64x2.mul (local.get $stepx2)
                   (f64x2.promote_low_f32x4
                     (v128.load64_zero (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))))))
@@ -112,15 +112,15 @@
             (br $update)))
         (if (i32.lt_u (local.get $j) (local.get $p))
           (then
-            (local.set $k (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 3))))
-            (f64.store (local.get $k)
-              (f64.sub (f64.load (local.get $k))
+            (local.set $at (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 3))))
+            (f64.store (local.get $at)
+              (f64.sub (f64.load (local.get $at))
                 (f64.mul (local.get $step)
                   (f64.promote_f32 (f32.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))))))))
         (if (local.get $bias)
           (then
-            (local.set $k (i32.add (local.get $w) (i32.shl (local.get $p) (i32.const 3))))
-            (f64.store (local.get $k) (f64.sub (f64.load (local.get $k)) (local.get $step)))))
+            (local.set $at (i32.add (local.get $w) (i32.shl (local.get $p) (i32.const 3))))
+            (f64.store (local.get $at) (f64.sub (f64.load (local.get $at)) (local.get $step)))))
         (local.set $block (f64.add (local.get $block) (local.get $loss)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (local.set $phase (i32.add (local.get $phase) (i32.const 1)))
@@ -128,17 +128,17 @@
         (if (i32.or (i32.eqz (local.get $phase)) (i32.eq (local.get $r) (local.get $count)))
           (then
             ;; Finite: x − x is 0 (NaN for ±Infinity and NaN).
-            (local.set $k (f64.eq (f64.sub (local.get $block) (local.get $block)) (f64.const 0)))
+            (local.set $finite (f64.eq (f64.sub (local.get $block) (local.get $block)) (f64.const 0)))
             (local.set $j (i32.const 0))
             (block $checked
               (loop $check
                 (br_if $checked (i32.gt_u (local.get $j) (local.get $p)))
                 (local.set $z (f64.load (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 3)))))
-                (local.set $k (i32.and (local.get $k) (f64.eq (f64.sub (local.get $z) (local.get $z)) (f64.const 0))))
+                (local.set $finite (i32.and (local.get $finite) (f64.eq (f64.sub (local.get $z) (local.get $z)) (f64.const 0))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (br $check)))
             (local.set $j (i32.shl (i32.add (local.get $p) (i32.const 1)) (i32.const 3)))
-            (if (local.get $k)
+            (if (local.get $finite)
               (then
                 (memory.copy (local.get $last) (local.get $w) (local.get $j))
                 (local.set $block (f64.const 0)))
